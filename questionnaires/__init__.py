@@ -1,0 +1,72 @@
+"""Stages de remobilisation: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
+
+from .extensions import csrf, db, login_manager, mail, migrate
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(ROOT_DIR / "templates"),
+    )
+    config_name = "testing" if test_config and test_config.get("TESTING") else None
+    app.config.from_object(CONFIGS[config_name or os.environ.get("FLASK_CONFIG", "development")])
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key()
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url()
+    )
+    _tune_engine(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth, errors, filters
+    from .team import bp as team_bp
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(team_bp)
+    errors.register(app)
+    filters.register(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _tune_engine(app: Flask) -> None:
+    """Engine options per database: SQLite waits for locks instead of failing at once."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite ignores foreign keys unless asked, connection by connection."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

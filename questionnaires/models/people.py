@@ -1,0 +1,102 @@
+"""Participants of a stage and their attendance."""
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .places import Referent
+from .stage import Slot, Stage
+from .values import ATTENDANCE, GENDERS, PARTICIPANT_STATUSES, PMSMP, QPV, sql_in
+
+
+class Participant(db.Model):
+    """A person enrolled in one stage (the same person in two stages is two rows)."""
+
+    __table_args__ = (
+        # Target of the composite foreign keys that keep attendance and answers in one stage.
+        UniqueConstraint("id", "stage_id"),
+        CheckConstraint(sql_in("gender", GENDERS), "gender_known"),
+        CheckConstraint(sql_in("qpv", QPV), "qpv_known"),
+        CheckConstraint(sql_in("status", PARTICIPANT_STATUSES), "status_known"),
+        CheckConstraint(sql_in("pmsmp", PMSMP), "pmsmp_known"),
+        CheckConstraint("length(trim(first_name)) > 0", "first_name_not_blank"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"), index=True)
+    #: The only name shown to referents and in testimonials
+    first_name: Mapped[str] = mapped_column(String(80))
+    #: Optional: the team often knows participants by first name only
+    last_name: Mapped[str | None] = mapped_column(String(80))
+    #: Gives the age at the stage's first day; unknown for some imported stages
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    #: F, H or X (autre / non précisé)
+    gender: Mapped[str] = mapped_column(String(1), default="X")
+    #: Town of residence
+    city: Mapped[str | None] = mapped_column(String(120))
+    #: Lives in a "quartier prioritaire de la politique de la ville": oui, veille, non, inconnu
+    qpv: Mapped[str] = mapped_column(String(10), default="inconnu")
+    #: The insertion referent who follows this participant
+    referent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referent.id", ondelete="RESTRICT"), index=True
+    )
+    #: inscrit, abandon (left during the stage) or desiste (withdrew before the start)
+    status: Mapped[str] = mapped_column(String(10), default="inscrit")
+    #: The tripartite PMSMP convention: a_faire, envoyee, signee, sans_objet
+    pmsmp: Mapped[str] = mapped_column(String(10), default="a_faire")
+
+    stage: Mapped[Stage] = relationship(back_populates="participants")
+    referent: Mapped[Referent | None] = relationship()
+    attendance: Mapped[list["Attendance"]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", overlaps="attendance"
+    )
+
+    @property
+    def display_name(self) -> str:
+        """First name and, if known, last name."""
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on `day`, or None if the birth date is unknown."""
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Attendance(db.Model):
+    """Whether a participant was at a slot; no row means unknown."""
+
+    __table_args__ = (
+        # Both foreign keys carry stage_id, so a participant can never be marked at a slot
+        # of another stage.
+        ForeignKeyConstraint(
+            ["participant_id", "stage_id"],
+            ["participant.id", "participant.stage_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["slot_id", "stage_id"], ["slot.id", "slot.stage_id"], ondelete="CASCADE"
+        ),
+        CheckConstraint(sql_in("status", ATTENDANCE), "status_known"),
+    )
+    participant_id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    stage_id: Mapped[int] = mapped_column(index=True)
+    #: present, absent or excuse
+    status: Mapped[str] = mapped_column(String(10))
+
+    participant: Mapped[Participant] = relationship(
+        back_populates="attendance", overlaps="attendance"
+    )
+    slot: Mapped[Slot] = relationship(overlaps="attendance,participant")

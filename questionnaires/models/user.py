@@ -1,0 +1,48 @@
+"""Accounts of the association's team."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+from .values import ROLES, sql_in
+
+
+class User(UserMixin, db.Model):
+    """A team member who logs in to the team pages."""
+
+    __table_args__ = (
+        CheckConstraint(sql_in("role", ROLES), "role_known"),
+        CheckConstraint("email = lower(email)", "email_lowercase"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login, lowercased
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Shown in the header and in the audit of who did what
+    name: Mapped[str] = mapped_column(String(120))
+    #: Werkzeug's salted hash (scrypt); the password itself is never stored
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: admin (accounts, settings) or team (everything about stages)
+    role: Mapped[str] = mapped_column(String(10), default="team")
+    #: A deactivated account cannot log in but keeps its history
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of `password`."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)

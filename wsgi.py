@@ -1,0 +1,3 @@
+from questionnaires import create_app
+
+app = create_app()
