@@ -1,0 +1,89 @@
+"""`flask` commands: accounts, stage archives, demo data."""
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .archive import ArchiveError, dumps, export_stage, import_archive, loads
+from .demo import load_demo
+from .extensions import db
+from .models import Stage, User
+from .models.values import ROLES
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(users)
+    app.cli.add_command(stage)
+    app.cli.add_command(demo)
+
+
+@click.group(help="Comptes de l'équipe.")
+def users():
+    pass
+
+
+@users.command("create", help="Crée un compte (le mot de passe est demandé s'il n'est pas donné).")
+@click.argument("email")
+@click.option("--name", required=True, help="Nom affiché.")
+@click.option("--role", type=click.Choice(list(ROLES)), default="team", show_default=True)
+@click.option("--password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True)
+def users_create(email: str, name: str, role: str, password: str):
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.UsageError("Adresse e-mail invalide.")
+    if len(password) < 8:
+        raise click.UsageError("Le mot de passe doit faire au moins 8 caractères.")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.UsageError(f"Un compte existe déjà pour {email}.")
+    user = User(email=email, name=name, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Compte créé : {email} ({ROLES[role]}).")
+
+
+@click.group(help="Archives de stage (JSON portable).")
+def stage():
+    pass
+
+
+@stage.command("export", help="Écrit l'archive JSON du stage ID sur la sortie standard.")
+@click.argument("stage_id", type=int)
+def stage_export(stage_id: int):
+    found = db.session.get(Stage, stage_id)
+    if found is None:
+        raise click.ClickException(f"Aucun stage n'a l'identifiant {stage_id}.")
+    click.echo(dumps(export_stage(found)), nl=False)
+
+
+@stage.command("import", help="Importe une archive JSON (tout ou rien) et affiche l'id du stage créé.")
+@click.argument("file", type=click.File("rb"))
+def stage_import(file):
+    try:
+        new_stage = import_archive(loads(file.read()))
+        db.session.commit()
+    except ArchiveError as error:
+        db.session.rollback()
+        click.echo("Archive refusée, rien n'a été importé :", err=True)
+        for line in error.errors:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(1)
+    click.echo(new_stage.id)
+
+
+@click.group(help="Données de démonstration.")
+def demo():
+    pass
+
+
+@demo.command("load", help="Charge les stages de démonstration si la base n'a aucun stage.")
+@click.option("--force", is_flag=True, help="Charger même si des stages existent déjà.")
+def demo_load(force: bool):
+    if not force and db.session.scalar(select(func.count(Stage.id))):
+        click.echo("La base contient déjà des stages : démonstration non chargée.")
+        return
+    for line in load_demo():
+        click.echo(line)

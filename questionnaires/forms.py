@@ -1,0 +1,43 @@
+"""The base of every form: Flask-WTF (CSRF) with WTForms' own French messages."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+DATE_FORMAT_MESSAGE = "Date invalide : choisissez-la dans le calendrier ou écrivez-la AAAA-MM-JJ."
+
+
+class FrenchForm(FlaskForm):
+    """Built-in validation messages in French (needs WTF_I18N_ENABLED = False)."""
+
+    class Meta:
+        locales = ["fr_FR", "fr"]
+
+
+class FrenchDateField(DateField):
+    """A date field whose parse error is in French and says how to write the date."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_FORMAT_MESSAGE) from error
+
+
+class IdSelectField(SelectField):
+    """A select of database ids; 0 stands for "none"."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, coerce=int, **kwargs)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Tick boxes rather than a multi-select, which is awkward on a tablet."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {value for value, *_ in self.choices or []}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError("Une des cases cochées n'existe plus. Rechargez la page.")

@@ -1,0 +1,105 @@
+"""Participants of a stage: list, add, edit, remove; capacity enforced."""
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ..enrolment import capacity_message
+from ..extensions import db
+from ..models import Participant, Stage, Structure
+from . import bp
+from .forms import ConfirmForm, ParticipantForm
+from .lookup import in_stage_or_404, stage_or_404
+
+
+def referent_choices() -> list:
+    """Referents grouped by structure, as the team thinks of them ("picked from the structures")."""
+    structures = db.session.scalars(select(Structure).order_by(Structure.name)).all()
+    grouped = {s.name: [(r.id, r.name) for r in s.referents] for s in structures if s.referents}
+    return {"": [(0, "— Aucun·e référent·e —")], **grouped}
+
+
+def _save(form: ParticipantForm, participant: Participant) -> None:
+    """Copy the form into the participant, normalising blanks to None."""
+    participant.first_name = form.first_name.data.strip()
+    participant.last_name = (form.last_name.data or "").strip() or None
+    participant.birth_date = form.birth_date.data
+    participant.gender = form.gender.data
+    participant.city = (form.city.data or "").strip() or None
+    participant.qpv = form.qpv.data
+    participant.referent_id = form.referent_id.data or None
+    participant.status = form.status.data
+    participant.pmsmp = form.pmsmp.data
+
+
+def _form(stage: Stage, participant: Participant | None) -> ParticipantForm:
+    form = ParticipantForm(obj=participant)
+    form.referent_id.choices = referent_choices()
+    if request.method == "GET" and participant is not None:
+        form.referent_id.data = participant.referent_id or 0
+    return form
+
+
+def _full(stage: Stage, form: ParticipantForm, participant: Participant | None) -> bool:
+    """Whether saving would exceed capacity; the message goes next to the status."""
+    if form.status.data == "desiste":
+        return False
+    message = capacity_message(stage, excluding=participant)
+    if message:
+        form.status.errors.append(message)
+    return message is not None
+
+
+@bp.route("/stages/<int:stage_id>/participants")
+def participants(stage_id: int):
+    """The stage's participants with their referent and convention."""
+    stage = stage_or_404(stage_id)
+    return render_template("team/participants.html", stage=stage, delete_form=ConfirmForm())
+
+
+@bp.route("/stages/<int:stage_id>/participants/nouveau", methods=["GET", "POST"])
+def participant_new(stage_id: int):
+    """Enrol a participant, within the stage's capacity."""
+    stage = stage_or_404(stage_id)
+    form = _form(stage, None)
+    if request.method == "GET" and (message := capacity_message(stage)):
+        flash(message, "warning")
+    if form.validate_on_submit() and not _full(stage, form, None):
+        participant = Participant(stage=stage)
+        _save(form, participant)
+        db.session.add(participant)
+        db.session.commit()
+        flash(f"{participant.display_name} est inscrit·e au stage.", "success")
+        return redirect(url_for("team.participants", stage_id=stage.id))
+    return render_template("team/participant_form.html", stage=stage, form=form,
+                           participant=None)
+
+
+@bp.route("/stages/<int:stage_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+def participant_edit(stage_id: int, participant_id: int):
+    """Edit a participant; re-enrolling someone who had withdrawn checks capacity again."""
+    stage = stage_or_404(stage_id)
+    participant = in_stage_or_404(Participant, participant_id, stage)
+    form = _form(stage, participant)
+    if form.validate_on_submit() and not _full(stage, form, participant):
+        _save(form, participant)
+        db.session.commit()
+        flash(f"Fiche de {participant.display_name} enregistrée.", "success")
+        return redirect(url_for("team.participants", stage_id=stage.id))
+    return render_template("team/participant_form.html", stage=stage, form=form,
+                           participant=participant)
+
+
+@bp.route("/stages/<int:stage_id>/participants/<int:participant_id>/supprimer",
+          methods=["GET", "POST"])
+def participant_delete(stage_id: int, participant_id: int):
+    """Remove a participant and everything about them, after a confirmation."""
+    stage = stage_or_404(stage_id)
+    participant = in_stage_or_404(Participant, participant_id, stage)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = participant.display_name
+        db.session.delete(participant)
+        db.session.commit()
+        flash(f"{name} a été retiré·e du stage.", "success")
+        return redirect(url_for("team.participants", stage_id=stage.id))
+    return render_template("team/participant_delete.html", stage=stage,
+                           participant=participant, form=form)

@@ -1,0 +1,102 @@
+"""Stages: list, create, edit, overview, delete."""
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from ..enrolment import enrolled_count
+from ..extensions import db
+from ..models import Participant, Stage
+from . import bp
+from .forms import ConfirmForm, StageForm
+from .lookup import stage_or_404
+from .programme import programme_grid
+
+
+@bp.route("/stages")
+def stages():
+    """Every stage, newest first, with its number of enrolled participants."""
+    enrolled = (
+        select(Participant.stage_id, func.count(Participant.id).label("n"))
+        .where(Participant.status != "desiste")
+        .group_by(Participant.stage_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Stage, func.coalesce(enrolled.c.n, 0))
+        .outerjoin(enrolled, enrolled.c.stage_id == Stage.id)
+        .order_by(Stage.start_date.desc(), Stage.id.desc())
+    ).all()
+    return render_template("team/stages.html", rows=rows)
+
+
+@bp.route("/stages/nouveau", methods=["GET", "POST"])
+def stage_new():
+    """Create a stage; its programme and participants come next."""
+    form = StageForm()
+    if form.validate_on_submit():
+        stage = Stage()
+        form.populate_obj(stage)
+        db.session.add(stage)
+        db.session.commit()
+        flash("Stage créé. Remplissez maintenant son programme.", "success")
+        return redirect(url_for("team.stage", stage_id=stage.id))
+    return render_template("team/stage_form.html", form=form, stage=None)
+
+
+@bp.route("/stages/<int:stage_id>")
+def stage(stage_id: int):
+    """Overview of a stage: dates, programme grid, participants."""
+    stage = stage_or_404(stage_id)
+    return render_template(
+        "team/stage.html", stage=stage, grid=programme_grid(stage),
+        enrolled=enrolled_count(stage),
+    )
+
+
+@bp.route("/stages/<int:stage_id>/modifier", methods=["GET", "POST"])
+def stage_edit(stage_id: int):
+    """Edit a stage's dates, capacity and follow-up delay."""
+    stage = stage_or_404(stage_id)
+    form = StageForm(obj=stage)
+    if form.validate_on_submit() and _edit_is_consistent(stage, form):
+        form.populate_obj(stage)
+        db.session.commit()
+        flash("Stage enregistré.", "success")
+        return redirect(url_for("team.stage", stage_id=stage.id))
+    return render_template("team/stage_form.html", form=form, stage=stage)
+
+
+def _edit_is_consistent(stage: Stage, form: StageForm) -> bool:
+    """Refuse dates that would orphan programme slots, or a capacity below the enrolled."""
+    ok = True
+    outside = [
+        slot for slot in stage.slots
+        if not form.start_date.data <= slot.date <= form.end_date.data
+    ]
+    if outside:
+        names = ", ".join(f"« {slot.title} »" for slot in outside[:3])
+        form.end_date.errors.append(
+            f"{len(outside)} créneau(x) du programme tomberaient hors de ces dates ({names}). "
+            "Déplacez-les ou supprimez-les d'abord."
+        )
+        ok = False
+    taken = enrolled_count(stage)
+    if form.capacity.data < taken:
+        form.capacity.errors.append(
+            f"{taken} personnes sont déjà inscrites : il faut au moins {taken} places."
+        )
+        ok = False
+    return ok
+
+
+@bp.route("/stages/<int:stage_id>/supprimer", methods=["GET", "POST"])
+def stage_delete(stage_id: int):
+    """Delete a stage and everything in it, after a confirmation that says what goes."""
+    stage = stage_or_404(stage_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = stage.title
+        db.session.delete(stage)
+        db.session.commit()
+        flash(f"Le stage « {title} » a été supprimé.", "success")
+        return redirect(url_for("team.stages"))
+    return render_template("team/stage_delete.html", stage=stage, form=form)
