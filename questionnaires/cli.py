@@ -1,9 +1,9 @@
 """`flask` commands: accounts, stage archives, demo data."""
 import sys
-from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .archive import ArchiveError, dumps, export_stage, import_archive, loads
@@ -20,7 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
 
 
-@click.group(help="Comptes de l'équipe.")
+@click.group(cls=AppGroup, help="Comptes de l'équipe.")
 def users():
     pass
 
@@ -45,7 +45,7 @@ def users_create(email: str, name: str, role: str, password: str):
     click.echo(f"Compte créé : {email} ({ROLES[role]}).")
 
 
-@click.group(help="Archives de stage (JSON portable).")
+@click.group(cls=AppGroup, help="Archives de stage (JSON portable).")
 def stage():
     pass
 
@@ -74,7 +74,7 @@ def stage_import(file):
     click.echo(new_stage.id)
 
 
-@click.group(help="Données de démonstration.")
+@click.group(cls=AppGroup, help="Données de démonstration.")
 def demo():
     pass
 

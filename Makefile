@@ -1,0 +1,43 @@
+# The README's two commands: `make run` and `make test`. Both set everything up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+export FLASK_APP := wsgi
+
+.PHONY: run test bench db demo clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+## Create or migrate the database named by DATABASE_URL (default: SQLite in instance/).
+db: $(STAMP)
+	$(BIN)/flask db upgrade
+
+## Load the demo stages if the database has none.
+demo: db
+	$(BIN)/flask demo load
+
+## Serve the demo on http://127.0.0.1:5000 (mail goes to the local outbox).
+run: demo
+	@echo ""
+	@echo "  Service prêt : http://127.0.0.1:5000"
+	@echo "  Connexion de démonstration : equipe@example.org / demo-stages-2021"
+	@echo ""
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Run the tests on SQLite, then again on PostgreSQL when TEST_POSTGRES_URL is set.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  echo "== The same suite on PostgreSQL ($$TEST_POSTGRES_URL) =="; \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -q; \
+	fi
+
+bench: $(STAMP)
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "No benchmark yet (see bench/README.md)."; fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts
