@@ -38,6 +38,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form):
-        allowed = {value for value, *_ in self.choices or []}
+        allowed = {choice.value for choice in self.choices or []}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError("Une des cases cochées n'existe plus. Rechargez la page.")

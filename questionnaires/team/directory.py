@@ -2,6 +2,8 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from wtforms.fields.choices import SelectChoice
+
 from ..extensions import db
 from ..models import Referent, Structure, Venue
 from . import bp
@@ -9,9 +11,9 @@ from .forms import ReferentForm, StructureForm, VenueForm
 from .lookup import object_or_404
 
 
-def structure_choices() -> list[tuple[int, str]]:
+def structure_choices() -> list[SelectChoice]:
     structures = db.session.scalars(select(Structure).order_by(Structure.name)).all()
-    return [(0, "— Choisir une structure —")] + [(s.id, s.name) for s in structures]
+    return [SelectChoice(0, "— Choisir une structure —")] + [SelectChoice(s.id, s.name) for s in structures]
 
 
 def _duplicate(model, obj_id: int | None, **criteria) -> bool:

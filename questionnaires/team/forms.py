@@ -3,6 +3,7 @@ from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -20,8 +21,8 @@ from ..models import MAX_STAGE_DAYS, values
 REQUIRED = "Ce champ est obligatoire."
 
 
-def _choices(value_set: dict) -> list[tuple[str, str]]:
-    return list(value_set.items())
+def _choices(value_set: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in value_set.items()]
 
 
 def required(message: str = REQUIRED):

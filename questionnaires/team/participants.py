@@ -2,6 +2,8 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from wtforms.fields.choices import SelectChoice
+
 from ..enrolment import capacity_message
 from ..extensions import db
 from ..models import Participant, Stage, Structure
@@ -10,11 +12,12 @@ from .forms import ConfirmForm, ParticipantForm
 from .lookup import in_stage_or_404, stage_or_404
 
 
-def referent_choices() -> list:
+def referent_choices() -> list[SelectChoice]:
     """Referents grouped by structure, as the team thinks of them ("picked from the structures")."""
     structures = db.session.scalars(select(Structure).order_by(Structure.name)).all()
-    grouped = {s.name: [(r.id, r.name) for r in s.referents] for s in structures if s.referents}
-    return {"": [(0, "— Aucun·e référent·e —")], **grouped}
+    return [SelectChoice(0, "— Aucun·e référent·e —")] + [
+        SelectChoice(r.id, r.name, optgroup=s.name) for s in structures for r in s.referents
+    ]
 
 
 def _save(form: ParticipantForm, participant: Participant) -> None:

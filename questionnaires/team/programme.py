@@ -4,6 +4,8 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from wtforms.fields.choices import SelectChoice
+
 from ..extensions import db
 from ..models import Professional, Slot, Stage, Venue
 from ..models.values import PERIODS
@@ -37,9 +39,9 @@ def new_slot_key(stage: Stage, day: date, period: str) -> str:
     return f"{day.isoformat()}-{PERIOD_CODES[period]}-{suffix}"
 
 
-def venue_choices() -> list[tuple[int, str]]:
+def venue_choices() -> list[SelectChoice]:
     venues = db.session.scalars(select(Venue).order_by(Venue.name)).all()
-    return [(0, "— Aucun lieu —")] + [(venue.id, str(venue)) for venue in venues]
+    return [SelectChoice(0, "— Aucun lieu —")] + [SelectChoice(v.id, str(v)) for v in venues]
 
 
 def _cell_or_404(stage: Stage, day_iso: str, period: str) -> tuple[date, Slot | None]:
@@ -61,7 +63,7 @@ def slot_edit(stage_id: int, day_iso: str, period: str):
     day, slot = _cell_or_404(stage, day_iso, period)
     form = SlotForm(obj=slot)
     form.venue_id.choices = venue_choices()
-    form.professional_ids.choices = [(p.id, str(p)) for p in stage.professionals]
+    form.professional_ids.choices = [SelectChoice(p.id, str(p)) for p in stage.professionals]
     if request.method == "GET" and slot is not None:
         form.venue_id.data = slot.venue_id or 0
         form.professional_ids.data = [p.id for p in slot.professionals]
