@@ -40,6 +40,10 @@ class Config:
     WTF_I18N_ENABLED = False  # use WTForms' bundled French messages (no Babel needed)
     ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "Cultures du Cœur Val-de-Marne")
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Paris")
+    #: A participant's bilan link works this many days after the stage (or after it was remade)
+    BILAN_LINK_DAYS = int(os.environ.get("BILAN_LINK_DAYS", "30"))
+    #: Base of the links printed by `flask` commands, where no request tells the host
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"}

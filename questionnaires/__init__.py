@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
 
+from . import engine
 from .extensions import csrf, db, login_manager, mail, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -38,11 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     mail.init_app(app)
     login_manager.init_app(app)
+    engine.init_app(app)
 
-    from . import auth, errors, filters
+    from . import auth, errors, filters, participant
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(participant.bp)
     app.register_blueprint(team_bp)
     errors.register(app)
     filters.register(app)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from .archive_schema import FORMAT, ArchiveError, parse_date, parse_datetime, validate
 from .extensions import db
+from .responses import archive_answer_errors
 from .models import (
     Attendance, Participant, Professional, Referent, Response, Slot, Stage, Structure, Venue,
 )
@@ -103,17 +104,16 @@ def loads(raw: bytes | str) -> dict:
         raise ArchiveError(["(fichier) : JSON trop profondément imbriqué."]) from None
 
 
-def import_archive(data, validators=()) -> Stage:
+def import_archive(data) -> Stage:
     """Create a new stage from an archive; nothing is written if anything is invalid.
 
     Venues, structures and referents already known (same name and city, same name, same
-    e-mail) are reused rather than duplicated; the caller commits. `validators` are extra
-    checks (the questionnaire engine's) that return more error lines.
+    e-mail) are reused rather than duplicated; the caller commits. Answers are checked
+    against their questionnaire's definition once the structure is known to be sound.
     """
     errors = validate(data)
-    for check in validators:
-        if not errors:
-            errors += check(data)
+    if not errors:
+        errors = archive_answer_errors(data)
     if errors:
         raise ArchiveError(errors)
     stage_data = data["stage"]

@@ -3,9 +3,11 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..archive import import_archive
+from ..bilan import link_token
 from ..extensions import db
 from ..models import User
 
@@ -52,6 +54,9 @@ def load_demo(today: date | None = None) -> list[str]:
     lines = [f"Stage de démonstration 2021 chargé (id {first.id}).",
              f"Stage récent « {second.title} » chargé (id {second.id}, "
              f"du {second.start_date:%d/%m/%Y} au {second.end_date:%d/%m/%Y})."]
+    first_person = second.participants[0]
+    lines.append(f"Bilan sur tablette de {first_person.first_name} (stage récent) : "
+                 f"{current_app.config['PUBLIC_URL']}/b/{link_token(first_person)}")
     if db.session.scalar(select(User).limit(1)) is None:
         user = User(email=DEMO_EMAIL, name="Équipe démo", role="admin")
         user.set_password(DEMO_PASSWORD)

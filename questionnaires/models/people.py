@@ -1,5 +1,5 @@
 """Participants of a stage and their attendance."""
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -12,8 +12,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..tokens import new_nonce
 from .places import Referent
 from .stage import Slot, Stage
+from .types import UTCDateTime, utcnow
 from .values import ATTENDANCE, GENDERS, PARTICIPANT_STATUSES, PMSMP, QPV, sql_in
 
 
@@ -51,6 +53,10 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="inscrit")
     #: The tripartite PMSMP convention: a_faire, envoyee, signee, sans_objet
     pmsmp: Mapped[str] = mapped_column(String(10), default="a_faire")
+    #: Secret half of the personal bilan link (see tokens.py); a new one kills the old link
+    bilan_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
+    #: When the current link was made; it stays valid some days after the stage or this date
+    bilan_link_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     stage: Mapped[Stage] = relationship(back_populates="participants")
     referent: Mapped[Referent | None] = relationship()

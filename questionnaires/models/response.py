@@ -81,6 +81,8 @@ class Response(db.Model):
     assisted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("referent.id", ondelete="SET NULL")
     )
+    #: Index of the last section reached, so that reopening a link resumes there
+    resume_section: Mapped[int] = mapped_column(default=0)
     #: Creation and last change, for the team's "en cours" status
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -58,6 +58,8 @@ class Stage(db.Model):
     capacity: Mapped[int] = mapped_column(default=10)
     #: Months between the end of the stage and the referents' follow-up
     followup_months: Mapped[int] = mapped_column(default=3)
+    #: Set when the team locks the individual bilans: participants can no longer change them
+    bilans_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the stage was created in the service
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -13,6 +13,7 @@ def require_login():
 
 from . import (  # noqa: E402,F401  (routes register themselves on bp)
     archives,
+    bilans,
     attendance,
     directory,
     imports,

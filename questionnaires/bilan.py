@@ -1,0 +1,116 @@
+"""The rules of a participant's individual bilan, without HTTP: link validity, draft, submit."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .engine import Definition, get_definition, merge, validate_answers
+from .extensions import db
+from .models import Participant, Response, Stage, utcnow
+from .responses import activity_choices
+from .tokens import make_token, new_nonce, nonce_from_token
+
+QUESTIONNAIRE = "bilan-individuel"
+PURPOSE = "bilan"
+
+
+def link_token(participant: Participant) -> str:
+    """The token of the participant's personal link."""
+    return make_token(PURPOSE, participant.bilan_nonce)
+
+
+def link_expires_on(participant: Participant, days: int) -> date:
+    """Last day the link works: `days` after the stage, or after the link was remade."""
+    start = max(participant.stage.end_date, participant.bilan_link_at.date())
+    return start + timedelta(days=days)
+
+
+def renew_link(participant: Participant, now: datetime | None = None) -> None:
+    """A new link for the participant; the old one stops working at once."""
+    participant.bilan_nonce = new_nonce()
+    participant.bilan_link_at = now or utcnow()
+
+
+@dataclass
+class LinkCheck:
+    participant: Participant | None
+    expired: bool = False
+
+
+def find_by_token(token: str, today: date, days: int) -> LinkCheck:
+    """The participant a link opens, and whether it has expired."""
+    nonce = nonce_from_token(PURPOSE, token)
+    participant = None
+    if nonce is not None:
+        participant = db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
+    if participant is None:
+        return LinkCheck(None)
+    return LinkCheck(participant, expired=today > link_expires_on(participant, days))
+
+
+def find_by_nonce(nonce: str | None) -> Participant | None:
+    if not nonce:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
+
+
+def response_of(participant: Participant) -> Response | None:
+    return db.session.scalar(select(Response).where(
+        Response.participant_id == participant.id, Response.questionnaire == QUESTIONNAIRE))
+
+
+def draft_for(participant: Participant) -> Response:
+    """The participant's bilan, created as an empty draft on first use.
+
+    Two tabs opening at once may both try to create it: the unique index keeps one, and the
+    loser reads the winner's row.
+    """
+    response = response_of(participant)
+    if response is not None:
+        return response
+    definition = get_definition(QUESTIONNAIRE)
+    response = Response(stage_id=participant.stage_id, participant=participant,
+                        questionnaire=QUESTIONNAIRE, version=definition.version, answers={})
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        response = response_of(participant)
+    return response
+
+
+def definition_of(response: Response) -> Definition:
+    """The definition the response was started with (an older version stays readable)."""
+    return get_definition(response.questionnaire, response.version)
+
+
+def save_answers(response: Response, raw: dict, questions=None, complete=False) -> dict:
+    """Validate `raw` answers and merge the valid ones into the response; returns the errors."""
+    definition = definition_of(response)
+    stage: Stage = response.stage
+    keys = [key for key, _ in activity_choices(stage)]
+    questions = questions if questions is not None else definition.section_questions()
+    answers, errors = validate_answers(questions, raw, keys, complete=complete,
+                                       known=response.answers)
+    response.answers = merge(response.answers or {}, answers)
+    return errors
+
+
+def submit(response: Response, now: datetime | None = None) -> dict:
+    """Check the whole bilan; if complete, mark it sent (once: a second submit changes nothing)."""
+    definition = definition_of(response)
+    keys = [key for key, _ in activity_choices(response.stage)]
+    _, errors = validate_answers(definition.section_questions(), response.answers or {}, keys,
+                                 complete=True, known=response.answers)
+    if not errors and response.submitted_at is None:
+        response.submitted_at = now or utcnow()
+    return errors
+
+
+def status(response: Response | None) -> str:
+    """The team's view: "pas commencé", "en cours" or "envoyé"."""
+    if response is None or (not response.answers and response.submitted_at is None):
+        return "pas commencé"
+    return "envoyé" if response.submitted_at else "en cours"

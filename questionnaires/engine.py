@@ -1,0 +1,289 @@
+"""Questionnaires as data: load and check the definitions, validate answers, build forms.
+
+Definitions are YAML files in `definitions/`, one per questionnaire id and version
+(`bilan-individuel.v1.yaml`). They are read and checked once, at start-up; a broken file
+stops the app with a message naming the file and the field.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+TYPES = {"echelle4", "oui_non_nsp", "choix", "choix_multiples", "texte_court", "texte_long",
+         "consentement", "activites"}
+SCALE = {1: "Pas du tout", 2: "Plutôt non", 3: "Plutôt oui", 4: "Tout à fait"}
+YES_NO = {"oui": "Oui", "non": "Non", "nsp": "Je ne sais pas"}
+MAX_LENGTH = {"texte_court": 200, "texte_long": 5000}
+SCOPES = {None, "participant", "referent"}
+ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+# Control characters other than tab and newlines never belong in an answer.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class DefinitionError(Exception):
+    """A definition file is broken; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str | int
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: str
+    required: bool
+    help: str | None = None
+    choices: tuple[Choice, ...] = ()
+    #: (question id, allowed values): the question is asked only when that answer is one of them
+    shown_if: tuple[str, tuple] | None = None
+
+    def fixed_choices(self) -> tuple[Choice, ...]:
+        """Choices that do not depend on the stage."""
+        if self.type == "echelle4":
+            return tuple(Choice(v, label) for v, label in SCALE.items())
+        if self.type == "oui_non_nsp":
+            return tuple(Choice(v, label) for v, label in YES_NO.items())
+        return self.choices
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    #: suivi-referent only: "participant" (part A, once per participant) or "referent" (part B)
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    version: int
+    title: str
+    intro: str | None
+    sections: tuple[Section, ...]
+    questions: dict = field(default_factory=dict, compare=False)
+
+    def section_questions(self, scope: str | None = None) -> list[Question]:
+        return [q for s in self.sections if scope is None or s.scope == scope for q in s.questions]
+
+
+# Loading ------------------------------------------------------------------------------------
+
+def load_definitions(directory: Path = DEFINITIONS_DIR) -> dict[tuple[str, int], Definition]:
+    """Every definition in `directory`, checked, keyed by (id, version)."""
+    found: dict[tuple[str, int], Definition] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        definition = _load_file(path)
+        expected = f"{definition.id}.v{definition.version}.yaml"
+        if path.name != expected:
+            raise DefinitionError(f"{path.name} : le fichier devrait s'appeler {expected}.")
+        found[(definition.id, definition.version)] = definition
+    return found
+
+
+def _load_file(path: Path) -> Definition:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DefinitionError(f"{path.name} : YAML illisible ({error}).") from None
+    where = path.name
+    _require_keys(data, {"id", "version", "title", "sections"}, {"intro"}, where)
+    if not isinstance(data["id"], str) or not ID.match(data["id"]):
+        raise DefinitionError(f"{where} : id « {data['id']} » invalide.")
+    if not isinstance(data["version"], int) or data["version"] < 1:
+        raise DefinitionError(f"{where} : version doit être un entier ≥ 1.")
+    if not isinstance(data["sections"], list) or not data["sections"]:
+        raise DefinitionError(f"{where} : sections doit être une liste non vide.")
+    sections = tuple(_section(s, f"{where} : sections[{i}]") for i, s in enumerate(data["sections"]))
+    questions: dict[str, Question] = {}
+    for section in sections:
+        for question in section.questions:
+            if question.id in questions:
+                raise DefinitionError(f"{where} : question « {question.id} » en double.")
+            questions[question.id] = question
+    for question in questions.values():
+        if question.shown_if and question.shown_if[0] not in questions:
+            raise DefinitionError(f"{where} : {question.id}.shown_if vise une question inconnue "
+                                  f"« {question.shown_if[0]} ».")
+    return Definition(data["id"], data["version"], str(data["title"]), data.get("intro"),
+                      sections, questions)
+
+
+def _require_keys(data, needed: set, optional: set, where: str) -> None:
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{where} : un objet (clé: valeur) est attendu.")
+    missing = needed - data.keys()
+    unknown = data.keys() - needed - optional
+    if missing:
+        raise DefinitionError(f"{where} : champ(s) manquant(s) {sorted(missing)}.")
+    if unknown:
+        raise DefinitionError(f"{where} : champ(s) inconnu(s) {sorted(unknown)}.")
+
+
+def _section(data, where: str) -> Section:
+    _require_keys(data, {"id", "title", "questions"}, {"scope"}, where)
+    if data.get("scope") not in SCOPES:
+        raise DefinitionError(f"{where}.scope : « {data.get('scope')} » invalide.")
+    if not isinstance(data["questions"], list) or not data["questions"]:
+        raise DefinitionError(f"{where}.questions : liste non vide attendue.")
+    questions = tuple(_question(q, f"{where}.questions[{i}]")
+                      for i, q in enumerate(data["questions"]))
+    return Section(str(data["id"]), str(data["title"]), questions, data.get("scope"))
+
+
+def _question(data, where: str) -> Question:
+    _require_keys(data, {"id", "type", "label", "required"}, {"help", "choices", "shown_if"}, where)
+    if not isinstance(data["id"], str) or not ID.match(data["id"]):
+        raise DefinitionError(f"{where}.id : « {data['id']} » invalide.")
+    where = f"{where} ({data['id']})"
+    if data["type"] not in TYPES:
+        raise DefinitionError(f"{where}.type : « {data['type']} » inconnu ({', '.join(sorted(TYPES))}).")
+    if not isinstance(data["required"], bool):
+        raise DefinitionError(f"{where}.required : true ou false attendu.")
+    has_choices = data["type"] in ("choix", "choix_multiples")
+    if has_choices != ("choices" in data):
+        raise DefinitionError(f"{where}.choices : obligatoire pour choix et choix_multiples, "
+                              "interdit sinon.")
+    choices = ()
+    if has_choices:
+        if not isinstance(data["choices"], list) or not data["choices"]:
+            raise DefinitionError(f"{where}.choices : liste non vide attendue.")
+        for i, choice in enumerate(data["choices"]):
+            _require_keys(choice, {"value", "label"}, set(), f"{where}.choices[{i}]")
+        choices = tuple(Choice(str(c["value"]), str(c["label"])) for c in data["choices"])
+        if len({c.value for c in choices}) != len(choices):
+            raise DefinitionError(f"{where}.choices : valeur en double.")
+    shown_if = None
+    if "shown_if" in data:
+        _require_keys(data["shown_if"], {"question", "in"}, set(), f"{where}.shown_if")
+        if not isinstance(data["shown_if"]["in"], list) or not data["shown_if"]["in"]:
+            raise DefinitionError(f"{where}.shown_if.in : liste non vide attendue.")
+        shown_if = (str(data["shown_if"]["question"]), tuple(data["shown_if"]["in"]))
+    return Question(data["id"], data["type"], str(data["label"]), data["required"],
+                    data.get("help"), choices, shown_if)
+
+
+# Answers ------------------------------------------------------------------------------------
+
+def is_shown(question: Question, answers: dict) -> bool:
+    """Whether a conditional question applies, given the other answers."""
+    if question.shown_if is None:
+        return True
+    target, allowed = question.shown_if
+    return answers.get(target) in allowed
+
+
+def clean_value(question: Question, raw, activity_keys=()) -> tuple[object, str | None]:
+    """(value to store, None) or (None, French error) for one raw answer.
+
+    `None`, "" and [] mean "no answer". Form posts give strings and lists of strings;
+    JSON gives typed values: both are accepted.
+    """
+    if raw is None or raw == "" or raw == []:
+        return None, None
+    kind = question.type
+    if kind == "echelle4":
+        value = raw if isinstance(raw, int) and not isinstance(raw, bool) else \
+            (int(raw) if isinstance(raw, str) and raw.strip() in {"1", "2", "3", "4"} else None)
+        return (value, None) if value in SCALE else (None, "Choisissez une des quatre réponses.")
+    if kind == "oui_non_nsp":
+        return (raw, None) if raw in YES_NO else (None, "Choisissez Oui, Non ou Je ne sais pas.")
+    if kind == "choix":
+        allowed = {c.value for c in question.choices}
+        return (raw, None) if isinstance(raw, str) and raw in allowed else \
+            (None, "Choisissez une réponse dans la liste.")
+    if kind in ("choix_multiples", "activites"):
+        allowed = [c.value for c in question.choices] if kind == "choix_multiples" \
+            else list(activity_keys)
+        values = raw if isinstance(raw, list) else [raw]
+        if not all(isinstance(v, str) and v in allowed for v in values):
+            return None, "Une des cases cochées n'existe pas : rechargez la page."
+        # Stored in the definition's order, without duplicates.
+        return [v for v in allowed if v in values] or None, None
+    if kind in MAX_LENGTH:
+        if not isinstance(raw, str):
+            return None, "Écrivez votre réponse en texte."
+        text = CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
+        if len(text) > MAX_LENGTH[kind]:
+            return None, (f"Réponse trop longue : {len(text)} caractères pour "
+                          f"{MAX_LENGTH[kind]} au plus. Raccourcissez-la.")
+        return text or None, None
+    if kind == "consentement":
+        if raw in (True, "true", "oui", "on", "1", 1):
+            return True, None
+        if raw in (False, "false", "non", "0", 0):
+            return False, None
+        return None, "Cochez la case pour donner votre accord, ou laissez-la vide."
+    raise AssertionError(kind)
+
+
+def validate_answers(questions, raw: dict, activity_keys=(), *, complete: bool,
+                     known: dict | None = None) -> tuple[dict, dict]:
+    """Clean `raw` answers for `questions`; returns (answers, errors by question id).
+
+    `known` holds answers already stored (a draft), used for conditions. When `complete`,
+    every shown required question must be answered. Answers to questions that are not shown
+    are dropped, so that stale branches never count in a figure. Unknown ids are ignored
+    and reported under "_form".
+    """
+    questions = list(questions)
+    by_id = {q.id: q for q in questions}
+    errors: dict[str, str] = {}
+    unknown = [key for key in raw if key not in by_id]
+    if unknown:
+        errors["_form"] = "Certaines réponses ne correspondent à aucune question et ont été ignorées."
+    answers: dict = {}
+    for question in questions:
+        if question.id not in raw:
+            continue
+        value, error = clean_value(question, raw[question.id], activity_keys)
+        if error:
+            errors[question.id] = error
+        else:
+            answers[question.id] = value
+    merged = {**(known or {}), **answers}
+    for question in questions:
+        if not is_shown(question, merged):
+            answers.pop(question.id, None)
+            merged.pop(question.id, None)
+            errors.pop(question.id, None)
+            if question.id in (known or {}):
+                answers[question.id] = None  # erase the answer of a branch no longer taken
+        elif complete and question.required and merged.get(question.id) is None \
+                and question.id not in errors:
+            errors[question.id] = "Cette question attend une réponse."
+    return answers, errors
+
+
+def merge(stored: dict, answers: dict) -> dict:
+    """Stored answers updated with new ones; None removes an answer."""
+    result = {**stored, **answers}
+    return {key: value for key, value in result.items() if value is not None}
+
+
+# The registry, read once per app -------------------------------------------------------------
+
+def init_app(app) -> None:
+    """Load and check every definition at start-up (a broken file stops the app)."""
+    app.extensions["questionnaire_definitions"] = load_definitions(
+        Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR))
+
+
+def get_definition(questionnaire: str, version: int | None = None) -> Definition | None:
+    """A definition by id and version (the latest version if none is given)."""
+    from flask import current_app
+
+    registry = current_app.extensions["questionnaire_definitions"]
+    if version is None:
+        versions = [v for (qid, v) in registry if qid == questionnaire]
+        version = max(versions) if versions else None
+    return registry.get((questionnaire, version))

@@ -1,0 +1,53 @@
+"""Which questions a response answers, and checks of stored answers against definitions."""
+from .engine import Definition, get_definition, validate_answers
+from .filters import DAYS
+from .models import Stage
+from .models.values import PERIODS
+
+
+def scope_of(questionnaire: str, participant) -> str | None:
+    """suivi-referent answers part A about a participant, part B about the stage; others all."""
+    if questionnaire != "suivi-referent":
+        return None
+    return "participant" if participant is not None else "referent"
+
+
+def questions_for(definition: Definition, participant=None):
+    """The questions a response of this definition answers."""
+    return definition.section_questions(scope_of(definition.id, participant))
+
+
+def activity_choices(stage: Stage) -> list[tuple[str, str]]:
+    """The stage's programme as choices: (slot key, "Lundi matin : title")."""
+    return [
+        (slot.key, f"{DAYS[slot.date.weekday()].capitalize()} {PERIODS[slot.period].lower()} : "
+                   f"{slot.title}")
+        for slot in stage.slots
+    ]
+
+
+def archive_answer_errors(data: dict) -> list[str]:
+    """Every answer of an archive checked against its questionnaire's definition.
+
+    Values must be valid; completeness is not required, since a past stage typed in from
+    paper may have gaps (the impact table reports them as "non renseigné").
+    """
+    slot_keys = [s["key"] for s in data.get("slots", [])]
+    errors = []
+    for i, response in enumerate(data.get("responses", [])):
+        definition = get_definition(response["questionnaire"], response["version"])
+        if definition is None:
+            errors.append(f"responses[{i}].version : {response['questionnaire']} version "
+                          f"{response['version']} inconnue de ce service.")
+            continue
+        questions = questions_for(definition, response.get("participant"))
+        _, problems = validate_answers(questions, response["answers"], slot_keys, complete=False)
+        for question_id, message in problems.items():
+            if question_id == "_form":
+                known = {q.id for q in questions}
+                unknown = sorted(k for k in response["answers"] if k not in known)
+                message = f"question(s) inconnue(s) {unknown}."
+                errors.append(f"responses[{i}].answers : {message}")
+            else:
+                errors.append(f"responses[{i}].answers.{question_id} : {message}")
+    return errors

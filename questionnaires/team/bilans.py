@@ -1,0 +1,147 @@
+"""Team pages for a stage's bilans: status, read-only answers, links sheet, lock, collective bilan."""
+from datetime import date
+
+import segno
+from flask import current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+from .. import bilan
+from ..engine import get_definition, merge, validate_answers
+from ..extensions import db
+from ..models import Participant, Referent, Response, utcnow
+from ..questionnaire_forms import build_form
+from ..responses import activity_choices
+from . import bp
+from .forms import ConfirmForm
+from .lookup import in_stage_or_404, stage_or_404
+
+
+def _responses_by_participant(stage) -> dict:
+    rows = db.session.scalars(select(Response).where(
+        Response.stage_id == stage.id, Response.questionnaire == bilan.QUESTIONNAIRE))
+    return {r.participant_id: r for r in rows}
+
+
+@bp.route("/stages/<int:stage_id>/bilans")
+def bilans(stage_id: int):
+    """Each participant's bilan status, the lock and the collective bilan."""
+    stage = stage_or_404(stage_id)
+    responses = _responses_by_participant(stage)
+    rows = [(p, responses.get(p.id), bilan.status(responses.get(p.id))) for p in stage.enrolled]
+    collective = db.session.scalar(select(Response).where(
+        Response.stage_id == stage.id, Response.questionnaire == "bilan-collectif"))
+    return render_template("team/bilans.html", stage=stage, rows=rows, collective=collective,
+                           form=ConfirmForm())
+
+
+@bp.route("/stages/<int:stage_id>/bilans/verrou", methods=["POST"])
+def bilans_lock(stage_id: int):
+    """Lock (or unlock) the stage's individual bilans."""
+    stage = stage_or_404(stage_id)
+    if ConfirmForm().validate_on_submit():
+        stage.bilans_locked_at = None if stage.bilans_locked_at else utcnow()
+        db.session.commit()
+        flash("Bilans verrouillés : les participant·e·s ne peuvent plus les modifier."
+              if stage.bilans_locked_at else "Bilans déverrouillés : ils peuvent de nouveau être corrigés.",
+              "success")
+    return redirect(url_for("team.bilans", stage_id=stage.id))
+
+
+@bp.route("/stages/<int:stage_id>/bilans/<int:participant_id>")
+def bilan_view(stage_id: int, participant_id: int):
+    """One participant's bilan, read-only, with the questions' own labels."""
+    stage = stage_or_404(stage_id)
+    participant = in_stage_or_404(Participant, participant_id, stage)
+    response = bilan.response_of(participant)
+    definition = bilan.definition_of(response) if response else get_definition(bilan.QUESTIONNAIRE)
+    referents = db.session.scalars(select(Referent).order_by(Referent.name)).all()
+    return render_template(
+        "team/bilan_view.html", stage=stage, participant=participant, response=response,
+        definition=definition, slots={k: label for k, label in activity_choices(stage)},
+        status=bilan.status(response), form=ConfirmForm(), referents=referents,
+        expires=bilan.link_expires_on(participant, _days()), link=_link(participant),
+    )
+
+
+@bp.route("/stages/<int:stage_id>/bilans/<int:participant_id>/aide", methods=["POST"])
+def bilan_assisted(stage_id: int, participant_id: int):
+    """Set who helped the participant fill in their bilan."""
+    stage = stage_or_404(stage_id)
+    participant = in_stage_or_404(Participant, participant_id, stage)
+    if ConfirmForm().validate_on_submit():
+        referent_id = request.form.get("referent_id", type=int)
+        referent = db.session.get(Referent, referent_id) if referent_id else None
+        response = bilan.draft_for(participant)
+        response.assisted_by = referent
+        db.session.commit()
+        flash("Aide enregistrée." if referent else "Aide retirée.", "success")
+    return redirect(url_for("team.bilan_view", stage_id=stage.id, participant_id=participant.id))
+
+
+@bp.route("/stages/<int:stage_id>/bilans/<int:participant_id>/nouveau-lien", methods=["POST"])
+def bilan_new_link(stage_id: int, participant_id: int):
+    """Make a new personal link; the old one stops working at once."""
+    stage = stage_or_404(stage_id)
+    participant = in_stage_or_404(Participant, participant_id, stage)
+    if ConfirmForm().validate_on_submit():
+        bilan.renew_link(participant)
+        db.session.commit()
+        flash(f"Nouveau lien créé pour {participant.first_name}. L'ancien ne fonctionne plus : "
+              "imprimez la nouvelle fiche.", "success")
+    if request.form.get("retour") == "fiche":
+        return redirect(url_for("team.bilan_links", stage_id=stage.id))
+    return redirect(url_for("team.bilan_view", stage_id=stage.id, participant_id=participant.id))
+
+
+def _days() -> int:
+    return current_app.config["BILAN_LINK_DAYS"]
+
+
+def _link(participant) -> str:
+    return url_for("participant.open_link", token=bilan.link_token(participant), _external=True)
+
+
+@bp.route("/stages/<int:stage_id>/liens")
+def bilan_links(stage_id: int):
+    """Printable sheet: one personal link and QR code (SVG, made here) per participant."""
+    stage = stage_or_404(stage_id)
+    cards = []
+    for participant in stage.enrolled:
+        link = _link(participant)
+        svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", omitsize=True)
+        cards.append((participant, link, Markup(svg), bilan.link_expires_on(participant, _days())))
+    return render_template("team/bilan_links.html", stage=stage, cards=cards, today=date.today())
+
+
+@bp.route("/stages/<int:stage_id>/bilan-collectif", methods=["GET", "POST"])
+def collective(stage_id: int):
+    """The collective bilan, filled by the team at the end-of-stage group session."""
+    stage = stage_or_404(stage_id)
+    response = db.session.scalar(select(Response).where(
+        Response.stage_id == stage.id, Response.questionnaire == "bilan-collectif"))
+    definition = get_definition("bilan-collectif", response.version if response else None)
+    choices = activity_choices(stage)
+    questions = definition.section_questions()
+    form = build_form(questions, choices, response.answers if response else {},
+                      formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.csrf_valid():
+        final = request.form.get("action") == "valider"
+        answers, errors = validate_answers(questions, form.raw_answers(), [k for k, _ in choices],
+                                           complete=final)
+        for question_id, message in errors.items():
+            if question_id in form:
+                form[question_id].errors = [message]
+        if not errors:
+            if response is None:
+                response = Response(stage=stage, questionnaire=definition.id,
+                                    version=definition.version, answers={})
+                db.session.add(response)
+            response.answers = merge({}, answers)
+            if final and response.submitted_at is None:
+                response.submitted_at = utcnow()
+            db.session.commit()
+            flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
+            return redirect(url_for("team.bilans", stage_id=stage.id))
+    return render_template("team/collective.html", stage=stage, form=form, definition=definition,
+                           questions=questions, response=response)
