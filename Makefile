@@ -25,6 +25,7 @@ run: demo
 	@echo ""
 	@echo "  Service prêt : http://127.0.0.1:5000"
 	@echo "  Connexion de démonstration : equipe@example.org / demo-stages-2021"
+	@echo "  $$($(BIN)/flask demo link)"
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

@@ -22,7 +22,9 @@ def link_token(participant: Participant) -> str:
 
 def link_expires_on(participant: Participant, days: int) -> date:
     """Last day the link works: `days` after the stage, or after the link was remade."""
-    start = max(participant.stage.end_date, participant.bilan_link_at.date())
+    start = participant.stage.end_date
+    if participant.bilan_link_at is not None:
+        start = max(start, participant.bilan_link_at.date())
     return start + timedelta(days=days)
 
 

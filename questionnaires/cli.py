@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .archive import ArchiveError, dumps, export_stage, import_archive, loads
-from .demo import load_demo
+from .demo import load_demo, tablet_link_line
 from .extensions import db
 from .models import Stage, User
 from .models.values import ROLES
@@ -87,3 +87,9 @@ def demo_load(force: bool):
         return
     for line in load_demo():
         click.echo(line)
+
+
+@demo.command("link", help="Affiche le lien de bilan d'un·e participant·e du stage le plus récent.")
+def demo_link():
+    line = tablet_link_line()
+    click.echo(line or "Aucun·e participant·e sans bilan envoyé : rien à essayer sur tablette.")

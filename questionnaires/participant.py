@@ -153,7 +153,9 @@ def autosave():
         return jsonify(error="Réponses illisibles : rechargez la page."), 400
     errors = bilan.save_answers(response, answers)
     db.session.commit()
-    return jsonify(saved=sorted(k for k in answers if k not in errors), errors=errors)
+    known = bilan.definition_of(response).questions
+    return jsonify(saved=sorted(k for k in answers if k in known and k not in errors),
+                   errors=errors)
 
 
 @bp.route("/bilan/envoye")

@@ -88,3 +88,18 @@ def test_sport_stage_ends_a_few_days_before_loading():
         assert end.weekday() == date.fromisoformat(read("stage-sport.json")["stage"]["end"]).weekday()
         assert all(archive["stage"]["start"] <= s["date"] <= archive["stage"]["end"]
                    for s in archive["slots"])
+
+
+def test_demo_link_opens_a_recent_participants_bilan(demo):
+    output = demo.test_cli_runner().invoke(args=["demo", "link"]).output
+    assert "Métiers du sport" in output
+    path = output.strip().split("http://127.0.0.1:5000")[1]
+    response = demo.test_client().get(path)
+    assert response.status_code == 302 and "/bilan/etape/" in response.headers["Location"]
+
+
+def test_demo_load_refuses_a_database_that_has_stages(demo):
+    output = demo.test_cli_runner().invoke(args=["demo", "load"]).output
+    assert "déjà des stages" in output
+    with demo.app_context():
+        assert db.session.scalar(select(db.func.count(Stage.id))) == 2

@@ -4,7 +4,6 @@ Revision ID: 0002
 Revises: 0001
 """
 import secrets
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,17 +23,15 @@ def upgrade():
     with op.batch_alter_table("participant") as batch_op:
         batch_op.add_column(sa.Column("bilan_nonce", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("bilan_link_at", sa.DateTime(timezone=True), nullable=True))
-    # Existing participants get a link of their own, made now.
+    # Existing participants get a link of their own.
     connection = op.get_bind()
-    now = datetime.now(timezone.utc)
     for (participant_id,) in connection.execute(sa.text("SELECT id FROM participant")).all():
         connection.execute(
-            sa.text("UPDATE participant SET bilan_nonce = :nonce, bilan_link_at = :now WHERE id = :id"),
-            {"nonce": secrets.token_urlsafe(16), "now": now, "id": participant_id},
+            sa.text("UPDATE participant SET bilan_nonce = :nonce WHERE id = :id"),
+            {"nonce": secrets.token_urlsafe(16), "id": participant_id},
         )
     with op.batch_alter_table("participant") as batch_op:
         batch_op.alter_column("bilan_nonce", nullable=False)
-        batch_op.alter_column("bilan_link_at", nullable=False)
         batch_op.create_unique_constraint("uq_participant_bilan_nonce", ["bilan_nonce"])
     with op.batch_alter_table("response") as batch_op:
         batch_op.alter_column("resume_section", server_default=None)

@@ -7,9 +7,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..archive import import_archive
-from ..bilan import link_token
+from ..bilan import link_token, response_of
 from ..extensions import db
-from ..models import User
+from ..models import Stage, User
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_EMAIL = "equipe@example.org"
@@ -54,9 +54,6 @@ def load_demo(today: date | None = None) -> list[str]:
     lines = [f"Stage de démonstration 2021 chargé (id {first.id}).",
              f"Stage récent « {second.title} » chargé (id {second.id}, "
              f"du {second.start_date:%d/%m/%Y} au {second.end_date:%d/%m/%Y})."]
-    first_person = second.participants[0]
-    lines.append(f"Bilan sur tablette de {first_person.first_name} (stage récent) : "
-                 f"{current_app.config['PUBLIC_URL']}/b/{link_token(first_person)}")
     if db.session.scalar(select(User).limit(1)) is None:
         user = User(email=DEMO_EMAIL, name="Équipe démo", role="admin")
         user.set_password(DEMO_PASSWORD)
@@ -64,3 +61,14 @@ def load_demo(today: date | None = None) -> list[str]:
         lines.append(f"Compte de démonstration : {DEMO_EMAIL} / {DEMO_PASSWORD}")
     db.session.commit()
     return lines
+
+
+def tablet_link_line() -> str | None:
+    """A link to try the tablet bilan: someone of the latest stage who has not sent theirs."""
+    stage = db.session.scalar(select(Stage).order_by(Stage.end_date.desc(), Stage.id.desc()))
+    for person in stage.enrolled if stage else []:
+        response = response_of(person)
+        if response is None or response.submitted_at is None:
+            return (f"Bilan sur tablette de {person.first_name} ({stage.title}) : "
+                    f"{current_app.config['PUBLIC_URL']}/b/{link_token(person)}")
+    return None

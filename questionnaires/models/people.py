@@ -15,7 +15,7 @@ from ..extensions import db
 from ..tokens import new_nonce
 from .places import Referent
 from .stage import Slot, Stage
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime
 from .values import ATTENDANCE, GENDERS, PARTICIPANT_STATUSES, PMSMP, QPV, sql_in
 
 
@@ -55,8 +55,9 @@ class Participant(db.Model):
     pmsmp: Mapped[str] = mapped_column(String(10), default="a_faire")
     #: Secret half of the personal bilan link (see tokens.py); a new one kills the old link
     bilan_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
-    #: When the current link was made; it stays valid some days after the stage or this date
-    bilan_link_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the team last remade the link (None: the first one); a remade link lives as long
+    #: after this date as the first one does after the stage
+    bilan_link_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     stage: Mapped[Stage] = relationship(back_populates="participants")
     referent: Mapped[Referent | None] = relationship()

@@ -1,0 +1,215 @@
+"""The participant's bilan over HTTP: links, autosave, validation, submit once, lock, finish."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from questionnaires import bilan
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Response, Stage
+from tests.conftest import csrf_token
+
+COMPLETE = {
+    1: {"satisfaction_globale": "4", "activites_preferees": ["lun-am"], "experience_groupe": "oui",
+        "demarche_active": "oui"},
+    2: {"obj_possibles": "4", "obj_competences": "3", "obj_remobilisation": "3",
+        "obj_confiance": "2", "obj_territoire": "4", "isolement_rompu": "nsp"},
+    3: {"talents": ["accueillir", "calme"], "talents_autres": "La patience"},
+    4: {"projet_plus_precis": "oui", "orientation": ["formation"], "projet_detail": "Un CAP"},
+    5: {"temoignage": "J'ai aimé la billetterie.", "consentement_publication": "y"},
+}
+
+
+def _participant(app, stage_id=2, index=0):
+    with app.app_context():
+        person = db.session.scalars(select(Participant).where(Participant.stage_id == stage_id)
+                                    .order_by(Participant.id)).all()[index]
+        return person.id, bilan.link_token(person)
+
+
+def _response(app, participant_id):
+    with app.app_context():
+        return db.session.scalar(select(Response).where(Response.participant_id == participant_id,
+                                                        Response.questionnaire == "bilan-individuel"))
+
+
+@pytest.fixture
+def tablet(demo):
+    """A client that opened the first sport-stage participant's link."""
+    client = demo.test_client()
+    participant_id, token = _participant(demo)
+    response = client.get(f"/b/{token}")
+    assert response.status_code == 302
+    client.participant_id = participant_id
+    return client
+
+
+def _post_step(client, number, data, action="suivant"):
+    token = csrf_token(client.get(f"/bilan/etape/{number}"))
+    return client.post(f"/bilan/etape/{number}", data={**data, "action": action, "csrf_token": token})
+
+
+def _autosave(client, answers):
+    token = csrf_token(client.get("/bilan/etape/1"))
+    return client.post("/bilan/brouillon", json={"answers": answers}, headers={"X-CSRFToken": token})
+
+
+def test_unknown_link_is_a_french_404(demo):
+    client = demo.test_client()
+    for token in ("nope", "abc.def", "x" * 500, _participant(demo)[1][:-2] + "AA"):
+        response = client.get(f"/b/{token}")
+        assert response.status_code == 404
+        assert "Lien inconnu" in response.get_data(as_text=True)
+    assert client.get("/bilan/etape/1").status_code == 404
+
+
+def test_expired_link_is_a_french_410_and_a_new_link_works(demo):
+    participant_id, token = _participant(demo, stage_id=1)  # the 2021 stage ended long ago
+    response = demo.test_client().get(f"/b/{token}")
+    assert response.status_code == 410
+    assert "Demandez un nouveau lien" in response.get_data(as_text=True)
+    with demo.app_context():
+        person = db.session.get(Participant, participant_id)
+        bilan.renew_link(person)
+        db.session.commit()
+        new_token = bilan.link_token(person)
+    assert demo.test_client().get(f"/b/{new_token}").status_code == 302
+    assert demo.test_client().get(f"/b/{token}").status_code == 404
+
+
+def test_link_expiry_counts_days_after_the_stage(demo):
+    with demo.app_context():
+        person = db.session.get(Participant, _participant(demo)[0])
+        person.bilan_link_at = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        end = person.stage.end_date
+        assert bilan.link_expires_on(person, 30) == end + timedelta(days=30)
+        assert not bilan.find_by_token(bilan.link_token(person), end + timedelta(days=30), 30).expired
+        assert bilan.find_by_token(bilan.link_token(person), end + timedelta(days=31), 30).expired
+
+
+def test_the_link_opens_only_that_participants_bilan(tablet, demo):
+    other_id, _ = _participant(demo, index=1)
+    page = tablet.get("/bilan/etape/0").get_data(as_text=True)
+    with demo.app_context():
+        me, other = db.session.get(Participant, tablet.participant_id), db.session.get(Participant, other_id)
+        assert f"Bonjour {me.first_name}" in page and other.first_name not in page
+    assert tablet.get("/equipe/stages").status_code == 302  # nothing of the team side
+
+
+def test_full_bilan_by_form_posts_is_stored_and_sent_once(tablet, demo):
+    for number in range(1, 6):
+        response = _post_step(tablet, number, COMPLETE[number])
+        assert response.status_code == 302, (number, response.get_data(as_text=True)[:500])
+    assert response.headers["Location"].endswith("/bilan/envoye")
+    stored = _response(demo, tablet.participant_id)
+    assert stored.submitted_at is not None
+    assert stored.answers["satisfaction_globale"] == 4
+    assert stored.answers["orientation"] == ["formation"]
+    assert stored.answers["consentement_publication"] is True
+    first = stored.submitted_at
+    # A second send (double tap, retry after a timeout) keeps one response, sent once.
+    assert _post_step(tablet, 5, COMPLETE[5]).status_code == 302
+    with demo.app_context():
+        assert db.session.scalar(select(func.count(Response.id)).where(
+            Response.participant_id == tablet.participant_id)) == 1
+    assert _response(demo, tablet.participant_id).submitted_at == first
+    assert "Merci" in tablet.get("/bilan/envoye").get_data(as_text=True)
+
+
+def test_missing_required_answers_are_shown_next_to_the_question_and_the_rest_kept(tablet, demo):
+    response = _post_step(tablet, 1, {"satisfaction_globale": "3", "demarche_active": "oui"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="erreur-experience_groupe"' in html and "Cette question attend une réponse." in html
+    assert _response(demo, tablet.participant_id).answers == {
+        "satisfaction_globale": 3, "demarche_active": "oui"}
+
+
+@pytest.mark.parametrize("data, question", [
+    ({"satisfaction_globale": "7"}, "satisfaction_globale"),
+    ({"experience_groupe": "<script>"}, "experience_groupe"),
+    ({"activites_preferees": ["lun-am", "pas-un-creneau"]}, "activites_preferees"),
+])
+def test_values_outside_the_choices_get_a_message_by_the_question(tablet, demo, data, question):
+    response = _post_step(tablet, 1, {**COMPLETE[1], **data})
+    assert response.status_code == 422
+    assert f'id="erreur-{question}"' in response.get_data(as_text=True)
+    stored = _response(demo, tablet.participant_id).answers
+    assert question not in stored and stored["demarche_active"] == "oui"
+
+
+def test_text_over_the_limit_is_kept_on_screen_with_a_message(tablet):
+    response = _post_step(tablet, 3, {"talents_autres": "é" * 250})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Réponse trop longue : 250 caractères pour 200 au plus" in html
+    assert "é" * 250 in html
+
+
+def test_autosave_keeps_valid_answers_and_reports_the_others(tablet, demo):
+    response = _autosave(tablet, {"satisfaction_globale": 2, "obj_confiance": 9,
+                                  "hack": "x", "temoignage": "Bien"})
+    body = response.get_json()
+    assert body["saved"] == ["satisfaction_globale", "temoignage"]
+    assert set(body["errors"]) == {"obj_confiance", "_form"}
+    assert _response(demo, tablet.participant_id).answers == {
+        "satisfaction_globale": 2, "temoignage": "Bien"}
+
+
+@pytest.mark.parametrize("payload", [None, [], {"answers": "x"}, {"answers": [1]}])
+def test_autosave_refuses_garbage_in_french(tablet, payload):
+    token = csrf_token(tablet.get("/bilan/etape/1"))
+    response = tablet.post("/bilan/brouillon", json=payload, headers={"X-CSRFToken": token})
+    assert response.status_code == 400
+    assert "illisibles" in response.get_json()["error"]
+
+
+def test_autosave_without_csrf_is_refused(tablet, demo):
+    response = tablet.post("/bilan/brouillon", json={"answers": {"satisfaction_globale": 2}})
+    assert response.status_code == 400
+    assert _response(demo, tablet.participant_id).answers == {}
+
+
+def test_reopening_the_link_resumes_where_the_participant_left(demo):
+    participant_id, token = _participant(demo)
+    client = demo.test_client()
+    client.get(f"/b/{token}")
+    _post_step(client, 1, COMPLETE[1])
+    _post_step(client, 2, COMPLETE[2])
+    fresh = demo.test_client()
+    assert fresh.get(f"/b/{token}").headers["Location"].endswith("/bilan/etape/3")
+
+
+def test_lock_stops_changes_but_keeps_reading(tablet, demo):
+    _post_step(tablet, 1, COMPLETE[1])
+    with demo.app_context():
+        db.session.get(Stage, 2).bilans_locked_at = datetime.now(timezone.utc)
+        db.session.commit()
+    assert _post_step(tablet, 1, {**COMPLETE[1], "satisfaction_globale": "1"}).status_code == 409
+    assert _autosave(tablet, {"satisfaction_globale": 1}).status_code == 409
+    page = tablet.get("/bilan/etape/1").get_data(as_text=True)
+    assert "sont clos" in page and "disabled" in page
+    assert _response(demo, tablet.participant_id).answers["satisfaction_globale"] == 4
+
+
+def test_helper_marker_set_from_the_tablet(tablet, demo):
+    token = csrf_token(tablet.get("/bilan/etape/0"))
+    tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "oui", "suite": "1"})
+    stored = _response(demo, tablet.participant_id)
+    with demo.app_context():
+        person = db.session.get(Participant, tablet.participant_id)
+        assert stored.assisted_by_id == person.referent_id is not None
+    tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "non"})
+    assert _response(demo, tablet.participant_id).assisted_by_id is None
+
+
+def test_terminer_ends_the_session(tablet):
+    token = csrf_token(tablet.get("/bilan/etape/1"))
+    response = tablet.post("/bilan/terminer", data={"csrf_token": token})
+    assert response.headers["Location"].endswith("/bilan/au-revoir")
+    assert tablet.get("/bilan/etape/1").status_code == 404
+
+
+def test_out_of_range_step_is_a_404(tablet):
+    assert tablet.get("/bilan/etape/6").status_code == 404
+    assert tablet.get("/bilan/etape/-1").status_code == 404
