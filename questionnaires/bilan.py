@@ -96,6 +96,12 @@ def save_answers(response: Response, raw: dict, questions=None, complete=False) 
     questions = questions if questions is not None else definition.section_questions()
     answers, errors = validate_answers(questions, raw, keys, complete=complete,
                                        known=response.answers)
+    if response.submitted_at is not None:
+        # A sent bilan may be corrected, never emptied of a required answer.
+        for question_id, value in list(answers.items()):
+            if value is None and definition.questions[question_id].required:
+                del answers[question_id]
+                errors[question_id] = "Cette question attend une réponse."
     response.answers = merge(response.answers or {}, answers)
     return errors
 

@@ -213,3 +213,12 @@ def test_terminer_ends_the_session(tablet):
 def test_out_of_range_step_is_a_404(tablet):
     assert tablet.get("/bilan/etape/6").status_code == 404
     assert tablet.get("/bilan/etape/-1").status_code == 404
+
+
+def test_a_sent_bilan_cannot_be_emptied_of_a_required_answer(tablet, demo):
+    for number in range(1, 6):
+        _post_step(tablet, number, COMPLETE[number])
+    body = _autosave(tablet, {"satisfaction_globale": None, "temoignage": ""}).get_json()
+    assert "satisfaction_globale" in body["errors"]
+    stored = _response(demo, tablet.participant_id).answers
+    assert stored["satisfaction_globale"] == 4 and "temoignage" not in stored
