@@ -11,6 +11,7 @@ MESSAGES = {
     404: ("Page introuvable",
           "Cette page n'existe pas ou plus. Vérifiez l'adresse, ou revenez à l'accueil."),
     405: ("Action impossible", "Cette page ne s'utilise pas de cette façon. Revenez en arrière."),
+    409: ("Modification impossible", "Cette action n'est plus possible. Rechargez la page."),
     410: ("Lien expiré", "Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe."),
     413: ("Fichier trop volumineux",
           "Le fichier envoyé dépasse 5 Mo. Envoyez un fichier plus petit."),
@@ -24,11 +25,11 @@ MESSAGES = {
 def render_error(code: int, title: str | None = None, message: str | None = None):
     """An error page with a French title and advice."""
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    # On the participant's tablet, an error keeps the tablet's look and leads nowhere else.
+    template = "participant/error.html" if request.blueprint == "participant" else "error.html"
     return (
-        render_template(
-            "error.html", code=code, title=title or default_title,
-            message=message or default_message,
-        ),
+        render_template(template, code=code, title=title or default_title,
+                        message=message or default_message),
         code,
     )
 

@@ -8,8 +8,24 @@
   function clearStorage() {
     try { window.localStorage.clear(); window.sessionStorage.clear(); } catch (e) { /* private mode */ }
   }
-  document.querySelectorAll("form[data-finish]").forEach(function (form) {
-    form.addEventListener("submit", clearStorage);
+  // Before "Terminer", answers still waiting in the browser must reach the server: they would
+  // be lost with the storage. Without network, Terminer waits and says why.
+  var answersSafe = function () { return Promise.resolve(true); };
+  document.querySelectorAll("form[data-finish]").forEach(function (finishForm) {
+    finishForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      answersSafe().then(function (safe) {
+        if (!safe || !navigator.onLine) {
+          var line = document.getElementById("save-status");
+          line.dataset.state = "offline";
+          line.textContent = "Pas de réseau : attendez son retour, puis touchez de nouveau « Terminer ». " +
+            "Vos réponses sont gardées sur la tablette.";
+          return;
+        }
+        clearStorage();
+        finishForm.submit();
+      });
+    });
   });
   if (document.querySelector("[data-cleared]")) clearStorage();
 
@@ -34,7 +50,6 @@
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var pending = load();
   var timer = null;
-  var sending = false;
   var submitting = false;
 
   function load() {
@@ -93,13 +108,14 @@
     timer = setTimeout(flush, fieldset.dataset.type.indexOf("texte") === 0 ? 800 : 0);
   }
 
+  // One save at a time; a call during a save waits for it, then sends what is still waiting.
+  var inflight = null;
   function flush() {
+    if (inflight) return inflight.then(flush);
     var snapshot = JSON.parse(JSON.stringify(pending));
     if (!Object.keys(snapshot).length) return Promise.resolve(true);
-    if (sending) return Promise.resolve(false);
-    sending = true;
     setStatus("saving", "Enregistrement…");
-    return fetch(form.dataset.autosave, {
+    inflight = fetch(form.dataset.autosave, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
       body: JSON.stringify({ answers: snapshot })
@@ -111,7 +127,6 @@
         });
         persist();
         showErrors(data.errors || {});
-        setStatus("saved", "Réponses enregistrées.");
         return true;
       });
     }).catch(function (error) {
@@ -119,11 +134,21 @@
         setStatus("error", error.message || "Vos réponses n'ont pas pu être enregistrées.");
       } else {
         setStatus("offline", "Hors ligne — vos réponses sont gardées sur la tablette. Elles partiront dès le retour du réseau.");
-        setTimeout(flush, 5000);
+        clearTimeout(retry);
+        retry = setTimeout(flush, 5000);
       }
       return false;
-    }).finally(function () { sending = false; });
+    }).then(function (ok) {
+      inflight = null;
+      if (!ok) return false;
+      // Answers given during this save go now; "enregistré" only once nothing waits.
+      if (Object.keys(pending).length) return flush();
+      setStatus("saved", "Réponses enregistrées.");
+      return true;
+    });
+    return inflight;
   }
+  var retry = null;
 
   function showErrors(errors) {
     Object.keys(errors).forEach(function (id) {
@@ -152,6 +177,9 @@
     if (fieldset) remember(fieldset);
   });
   window.addEventListener("online", flush);
+  answersSafe = function () {
+    return flush().then(function (ok) { return ok || !Object.keys(pending).length; });
+  };
 
   // Leaving the page (Suivant, Précédent, Envoyer): first make sure every answer is on the server.
   form.addEventListener("submit", function (event) {
