@@ -1,20 +1,26 @@
 """`flask` commands: accounts, stage archives, demo data."""
+import json
 import sys
+from datetime import date
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .archive import ArchiveError, dumps, export_stage, import_archive, loads
 from .demo import load_demo, tablet_link_line
+from .exports import IMPACT_HEADER, csv_text, impact_rows
 from .extensions import db
+from .impact import stage_table
+from .impact_totals import across_rows, across_stages
 from .models import Stage, User
 from .models.values import ROLES
 
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
+    app.cli.add_command(impact)
     app.cli.add_command(users)
     app.cli.add_command(stage)
     app.cli.add_command(demo)
@@ -93,3 +99,36 @@ def demo_load(force: bool):
 def demo_link():
     line = tablet_link_line()
     click.echo(line or "Aucun·e participant·e sans bilan envoyé : rien à essayer sur tablette.")
+
+
+@click.command(help="Affiche le bilan chiffré d'un stage (--stage ID) ou de tous (--all).")
+@click.option("--stage", "stage_id", type=int, help="Identifiant du stage.")
+@click.option("--all", "all_stages", is_flag=True, help="Tous les stages, avec les totaux.")
+@click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@with_appcontext
+def impact(stage_id: int | None, all_stages: bool, output: str):
+    today = date.today()
+    if all_stages == (stage_id is not None):
+        raise click.UsageError("Donnez soit --stage ID, soit --all.")
+    if stage_id is not None:
+        found = db.session.get(Stage, stage_id)
+        if found is None:
+            raise click.ClickException(f"Aucun stage n'a l'identifiant {stage_id}.")
+        figures = stage_table(found, today).figures
+        if output == "json":
+            click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        else:
+            click.echo(csv_text(IMPACT_HEADER, impact_rows(figures)), nl=False)
+        return
+    summary = across_stages(today)
+    if output == "json":
+        click.echo(json.dumps({
+            "stages": [{"id": s.id, "title": s.title, "theme": s.theme,
+                        "start": s.start_date.isoformat(), **summary.tables[s.id].figures}
+                       for s in summary.stages],
+            "total": summary.total.figures,
+        }, ensure_ascii=False, indent=2))
+    else:
+        header, body = across_rows(summary)
+        click.echo(csv_text(header, body), nl=False)

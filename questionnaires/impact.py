@@ -1,0 +1,267 @@
+"""The impact table ("Bilan chiffré") of shared/domain/impact.md, computed in SQL.
+
+One subquery gives a row per enrolled participant with a flag for each figure
+(`participant_flags`); the figures are SQL aggregates of it, grouped by stage, so the number
+of queries does not grow with stages, participants or answers. The drill-down lists of the
+team pages read the same flags, so a figure and its list of names always agree.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, distinct, func, select
+
+from .dates import add_months, age_on
+from .extensions import db
+from .models import Attendance, Participant, Referent, Response, Slot, Stage, Venue, slot_professionals
+
+OBJECTIVES = ("obj_possibles", "obj_competences", "obj_remobilisation", "obj_confiance",
+              "obj_territoire")
+POSITIVE = ("emploi", "formation", "stage", "benevolat")
+SITUATIONS = ("emploi", "formation", "stage", "benevolat", "recherche_active", "sans_changement",
+              "perdu_de_vue")
+ORIENTATIONS = ("stage", "formation", "benevolat", "emploi", "autre")
+
+
+def _answer(response, key: str, as_int: bool = False):
+    """One answer of a JSON `answers` column, as text or integer, in SQL (both dialects)."""
+    value = response.answers[key]
+    return value.as_integer() if as_int else value.as_string()
+
+
+def _flag(condition):
+    return case((condition, 1), else_=0)
+
+
+def _younger_than_26(dialect: str):
+    """Born less than 26 years before the stage's first day."""
+    if dialect == "sqlite":
+        return Participant.birth_date > func.date(Stage.start_date, "-26 years")
+    return Participant.birth_date > Stage.start_date - func.make_interval(26)
+
+
+def participant_flags(stage_ids, dialect: str):
+    """One row per enrolled participant of `stage_ids` (a select of ids), with every flag."""
+    presence = (
+        select(
+            Attendance.participant_id.label("participant_id"),
+            func.max(_flag(and_(Slot.kind == "sortie_culturelle", Attendance.status == "present"))
+                     ).label("went_out"),
+            func.max(_flag(and_(Slot.date == Stage.end_date, Attendance.status == "present"))
+                     ).label("last_day"),
+            func.max(_flag(Slot.date == Stage.end_date)).label("last_day_known"),
+        )
+        .join(Slot, Slot.id == Attendance.slot_id)
+        .join(Stage, Stage.id == Attendance.stage_id)
+        .where(Attendance.stage_id.in_(stage_ids))
+        .group_by(Attendance.participant_id)
+        .subquery()
+    )
+    bilan = db.aliased(Response)
+    followup = (
+        select(
+            Response.participant_id.label("participant_id"),
+            func.max(_flag(_answer(Response, "situation").in_(POSITIVE))).label("positive"),
+        )
+        .where(Response.questionnaire == "suivi-referent", Response.participant_id.isnot(None),
+               Response.submitted_at.isnot(None), Response.stage_id.in_(stage_ids))
+        .group_by(Response.participant_id)
+        .subquery()
+    )
+    satisfaction = _answer(bilan, "satisfaction_globale", as_int=True)
+    columns = [
+        Participant.id.label("participant_id"),
+        Participant.stage_id.label("stage_id"),
+        Participant.gender.label("gender"),
+        Participant.birth_date.label("birth_date"),
+        _flag(_younger_than_26(dialect)).label("under_26"),
+        _flag(Participant.qpv.in_(("oui", "veille"))).label("qpv"),
+        _flag(Participant.qpv == "inconnu").label("qpv_unknown"),
+        func.coalesce(presence.c.went_out, 0).label("went_out"),
+        func.coalesce(presence.c.last_day, 0).label("last_day"),
+        func.coalesce(presence.c.last_day_known, 0).label("last_day_known"),
+        _flag(bilan.id.isnot(None)).label("has_bilan"),
+        satisfaction.label("satisfaction"),
+        _flag(and_(presence.c.last_day == 1, satisfaction >= 3)).label("last_day_satisfied"),
+        _answer(bilan, "projet_plus_precis").label("projet"),
+        _answer(bilan, "isolement_rompu").label("isolement"),
+        _flag(and_(_answer(bilan, "experience_groupe") == "oui",
+                   _answer(bilan, "demarche_active") == "oui")).label("experience"),
+        _flag(and_(_answer(bilan, "experience_groupe").isnot(None),
+                   _answer(bilan, "demarche_active").isnot(None))).label("experience_known"),
+        _flag(followup.c.participant_id.isnot(None)).label("has_followup"),
+        func.coalesce(followup.c.positive, 0).label("positive"),
+    ]
+    columns += [_answer(bilan, key, as_int=True).label(key) for key in OBJECTIVES]
+    return (
+        select(*columns)
+        .join(Stage, Stage.id == Participant.stage_id)
+        .outerjoin(presence, presence.c.participant_id == Participant.id)
+        .outerjoin(bilan, and_(bilan.participant_id == Participant.id,
+                               bilan.questionnaire == "bilan-individuel",
+                               bilan.submitted_at.isnot(None)))
+        .outerjoin(followup, followup.c.participant_id == Participant.id)
+        .where(Participant.stage_id.in_(stage_ids), Participant.status != "desiste")
+        .subquery()
+    )
+
+
+def _ratio(n, of) -> dict:
+    return {"n": int(n or 0), "of": int(of or 0)}
+
+
+@dataclass
+class StageFigures:
+    """The table of one stage (or of a selection of stages, for totals)."""
+
+    stage_id: int | None
+    figures: dict
+    #: Inputs missing behind a figure ("non renseigné"), by figure key
+    unknown: dict = field(default_factory=dict)
+    #: Facts that explain a figure (no cultural outing planned, follow-up not due yet)
+    notes: dict = field(default_factory=dict)
+
+
+def _people_totals(flags):
+    c = flags.c
+    columns = [
+        func.count().label("participants"),
+        func.sum(_flag(c.gender == "F")).label("femmes"),
+        func.sum(_flag(c.gender == "H")).label("hommes"),
+        func.sum(_flag(c.gender == "X")).label("autres"),
+        func.max(c.birth_date).label("youngest"), func.min(c.birth_date).label("oldest"),
+        func.sum(_flag(c.birth_date.is_(None))).label("age_unknown"),
+        func.sum(c.under_26).label("under_26"), func.sum(c.qpv).label("qpv"),
+        func.sum(c.qpv_unknown).label("qpv_unknown"), func.sum(c.went_out).label("went_out"),
+        func.sum(c.last_day).label("last_day"), func.sum(c.last_day_known).label("last_day_known"),
+        func.sum(c.last_day_satisfied).label("last_day_satisfied"),
+        func.sum(c.has_bilan).label("bilans"),
+        func.sum(_flag(c.projet == "oui")).label("projet"), func.count(c.projet).label("projet_known"),
+        func.sum(_flag(c.isolement == "oui")).label("isolement"),
+        func.count(c.isolement).label("isolement_known"),
+        func.sum(c.experience).label("experience"), func.sum(c.experience_known).label("experience_known"),
+        func.sum(c.has_followup).label("followups"), func.sum(c.positive).label("positive"),
+    ]
+    for key in OBJECTIVES:
+        column = getattr(c, key)
+        columns += [func.avg(column).label(f"{key}_mean"), func.count(column).label(f"{key}_known"),
+                    func.sum(_flag(column >= 3)).label(f"{key}_high")]
+    return columns
+
+
+def compute(stage_ids, today: date) -> dict[int, StageFigures]:
+    """The impact table of every stage in `stage_ids` (a select of ids), keyed by stage id."""
+    dialect = db.engine.dialect.name
+    flags = participant_flags(stage_ids, dialect)
+    people = {row.stage_id: row for row in db.session.execute(
+        select(flags.c.stage_id, *_people_totals(flags)).group_by(flags.c.stage_id))}
+    stages = db.session.execute(select(Stage.id, Stage.start_date, Stage.end_date,
+                                       Stage.followup_months).where(Stage.id.in_(stage_ids))).all()
+    structures = dict(db.session.execute(
+        select(Participant.stage_id, func.count(distinct(Referent.structure_id)))
+        .join(Referent, Referent.id == Participant.referent_id)
+        .where(Participant.stage_id.in_(stage_ids), Participant.status != "desiste")
+        .group_by(Participant.stage_id)).all())
+    slots = {row.stage_id: row for row in db.session.execute(
+        select(Slot.stage_id,
+               func.count(distinct(case((Venue.kind == "culturel", Slot.venue_id)))).label("venues"),
+               func.sum(_flag(Slot.kind == "sortie_culturelle")).label("outings"))
+        .outerjoin(Venue, Venue.id == Slot.venue_id)
+        .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id))}
+    professionals = dict(db.session.execute(
+        select(Slot.stage_id, func.count(distinct(slot_professionals.c.professional_id)))
+        .join(slot_professionals, slot_professionals.c.slot_id == Slot.id)
+        .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id)).all())
+    orientations = _orientation_counts(stage_ids, flags, dialect)
+    situations = _situation_counts(stage_ids)
+
+    result = {}
+    for stage in stages:
+        row = people.get(stage.id)
+        enrolled = int(row.participants) if row else 0
+        due = add_months(stage.end_date, stage.followup_months) <= today
+        figures, unknown, notes = {}, {}, {}
+        figures["participants"] = enrolled
+        for key in ("femmes", "hommes", "autres"):
+            figures[key] = int(getattr(row, key) or 0) if row else 0
+        figures["age_min"] = age_on(row.youngest, stage.start_date) if row else None
+        figures["age_max"] = age_on(row.oldest, stage.start_date) if row else None
+        figures["moins_26"] = _ratio(row and row.under_26, enrolled)
+        figures["qpv"] = _ratio(row and row.qpv, enrolled)
+        figures["structures"] = int(structures.get(stage.id, 0))
+        figures["lieux_culturels"] = int(slots[stage.id].venues) if stage.id in slots else 0
+        figures["professionnels"] = int(professionals.get(stage.id, 0))
+        figures["sortie_culturelle"] = _ratio(row and row.went_out, enrolled)
+        figures["jusqu_au_bout"] = _ratio(row and row.last_day, enrolled)
+        figures["jusqu_au_bout_satisfaits"] = _ratio(row and row.last_day_satisfied, enrolled)
+        figures["projet_plus_precis"] = {**_ratio(row and row.projet, enrolled),
+                                         "orientation": orientations.get(stage.id, {})}
+        figures["isolement_rompu"] = _ratio(row and row.isolement, enrolled)
+        figures["experience_groupe"] = _ratio(row and row.experience, enrolled)
+        figures["objectifs"] = {
+            key: {"moyenne": round(float(getattr(row, f"{key}_mean")), 2)
+                  if row and getattr(row, f"{key}_mean") is not None else None,
+                  **_ratio(row and getattr(row, f"{key}_high"), row and getattr(row, f"{key}_known"))}
+            for key in OBJECTIVES}
+        figures["bilans_recus"] = int(row.bilans or 0) if row else 0
+        counts = situations.get(stage.id, {})
+        if due:
+            figures["suivi_reponses"] = _ratio(row and row.followups, enrolled)
+            figures["suivi_situation"] = {value: counts.get(value, 0) for value in SITUATIONS}
+            figures["sorties_positives"] = _ratio(row and row.positive, row and row.followups)
+        else:
+            for key in ("suivi_reponses", "suivi_situation", "sorties_positives"):
+                figures[key] = "pas encore dû"
+            notes["suivi"] = add_months(stage.end_date, stage.followup_months)
+        if row:
+            unknown.update({
+                "age": int(row.age_unknown or 0), "qpv": int(row.qpv_unknown or 0),
+                "presence_dernier_jour": enrolled - int(row.last_day_known or 0),
+                "bilans": enrolled - int(row.bilans or 0),
+                "projet_plus_precis": enrolled - int(row.projet_known or 0),
+                "isolement_rompu": enrolled - int(row.isolement_known or 0),
+                "experience_groupe": enrolled - int(row.experience_known or 0),
+            })
+        if not (stage.id in slots and slots[stage.id].outings):
+            notes["sans_sortie"] = True
+        result[stage.id] = StageFigures(stage.id, figures, unknown, notes)
+    return result
+
+
+def _orientation_counts(stage_ids, flags, dialect) -> dict:
+    """Per stage, how many participants with a clearer project aim at each orientation."""
+    if dialect == "sqlite":
+        values = func.json_each(Response.answers, "$.orientation").table_valued("value")
+    else:
+        values = func.json_array_elements_text(Response.answers["orientation"]).table_valued("value")
+    rows = db.session.execute(
+        select(Response.stage_id, values.c.value, func.count())
+        .select_from(Response).join(values, db.true())
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Response.stage_id.in_(stage_ids), Response.questionnaire == "bilan-individuel",
+               Response.submitted_at.isnot(None), Participant.status != "desiste",
+               _answer(Response, "projet_plus_precis") == "oui")
+        .group_by(Response.stage_id, values.c.value))
+    result: dict = {}
+    for stage_id, value, count in rows:
+        result.setdefault(stage_id, {key: 0 for key in ORIENTATIONS})[value] = count
+    return result
+
+
+def _situation_counts(stage_ids) -> dict:
+    """Per stage, submitted part A answers by situation."""
+    situation = _answer(Response, "situation")
+    rows = db.session.execute(
+        select(Response.stage_id, situation, func.count())
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Response.stage_id.in_(stage_ids), Response.questionnaire == "suivi-referent",
+               Response.submitted_at.isnot(None), Participant.status != "desiste")
+        .group_by(Response.stage_id, situation))
+    result: dict = {}
+    for stage_id, value, count in rows:
+        result.setdefault(stage_id, {})[value] = count
+    return result
+
+
+def stage_table(stage: Stage, today: date) -> StageFigures:
+    """The impact table of one stage."""
+    return compute(select(Stage.id).where(Stage.id == stage.id), today)[stage.id]
