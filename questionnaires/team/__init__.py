@@ -13,11 +13,14 @@ def require_login():
 
 from . import (  # noqa: E402,F401  (routes register themselves on bp)
     archives,
-    bilans,
     attendance,
+    bilans,
     directory,
+    exports,
+    impact,
     imports,
     participants,
     programme,
+    responses,
     stages,
 )

@@ -1,0 +1,81 @@
+"""Team pages: a stage's impact table, who is behind each figure, across stages, the report."""
+from datetime import date
+
+from flask import abort, render_template, request
+from sqlalchemy import extract, select
+
+from ..extensions import db
+from ..impact import stage_table
+from ..impact_charts import comparison_chart, stage_charts
+from ..impact_labels import FIGURES, OBJECTIVE_LABELS, ORIENTATION_LABELS, SITUATION_LABELS
+from ..impact_lists import CONDITIONS, people_behind, testimonials
+from ..impact_totals import across_stages
+from ..models import Stage
+from . import bp
+from .lookup import stage_or_404
+from .programme import programme_grid
+
+
+#: Figure key → key of its "non renseigné" count
+UNKNOWN_KEYS = {"moins_26": "age", "age_min": "age", "jusqu_au_bout": "presence_dernier_jour",
+                "jusqu_au_bout_satisfaits": "presence_dernier_jour", "bilans_recus": "bilans"}
+
+
+@bp.context_processor
+def impact_labels():
+    """Labels the impact templates share."""
+    return {"figure_labels": FIGURES, "linkable": CONDITIONS, "unknown_keys": UNKNOWN_KEYS,
+            "objective_labels": OBJECTIVE_LABELS, "orientation_labels": ORIENTATION_LABELS,
+            "situation_labels": SITUATION_LABELS, "today": date.today()}
+
+
+@bp.route("/stages/<int:stage_id>/impact")
+def impact(stage_id: int):
+    """The stage's "Bilan chiffré", live, with charts and the consented testimonials."""
+    stage = stage_or_404(stage_id)
+    table = stage_table(stage, date.today())
+    return render_template("team/impact.html", stage=stage, table=table,
+                           charts=stage_charts(table.figures), quotes=testimonials(stage))
+
+
+@bp.route("/stages/<int:stage_id>/impact/<key>")
+def impact_people(stage_id: int, key: str):
+    """The participants behind one figure: counted, not counted, not known."""
+    stage = stage_or_404(stage_id)
+    if key not in CONDITIONS:
+        abort(404, description="Cet indicateur n'existe pas.")
+    counted, others, unknown = people_behind(stage, key, db.engine.dialect.name)
+    return render_template("team/impact_people.html", stage=stage, key=key,
+                           label=FIGURES[key][0], definition=FIGURES[key][1],
+                           counted=counted, others=others, unknown=unknown)
+
+
+def _filters() -> tuple[int | None, str | None]:
+    year = request.args.get("annee", type=int)
+    theme = request.args.get("theme") or None
+    return (year if year and 1900 < year < 3000 else None), theme
+
+
+@bp.route("/impact")
+def impact_all():
+    """Every stage side by side, filtered by year and theme, with totals."""
+    year, theme = _filters()
+    summary = across_stages(date.today(), year, theme)
+    year_of = extract("year", Stage.start_date)
+    years = [int(y) for y in db.session.scalars(select(year_of).distinct().order_by(year_of))]
+    themes = db.session.scalars(select(Stage.theme).distinct().order_by(Stage.theme)).all()
+    charts = [comparison_chart(summary.stages, summary.tables, key, FIGURES[key][0])
+              for key in ("jusqu_au_bout_satisfaits", "projet_plus_precis", "sortie_culturelle")
+              ] if summary.stages else []
+    return render_template("team/impact_all.html", summary=summary, years=years, themes=themes,
+                           year=year, theme=theme, charts=charts)
+
+
+@bp.route("/stages/<int:stage_id>/rapport")
+def report(stage_id: int):
+    """A printable A4 report for funders: programme, table, charts, quotes."""
+    stage = stage_or_404(stage_id)
+    table = stage_table(stage, date.today())
+    return render_template("team/report.html", stage=stage, table=table,
+                           charts=stage_charts(table.figures), quotes=testimonials(stage),
+                           grid=programme_grid(stage))

@@ -1,0 +1,37 @@
+"""Team page: every response of a stage, by participant or by question, with its own labels."""
+from flask import render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..engine import get_definition
+from ..extensions import db
+from ..models import Participant, Response
+from ..responses import activity_choices, scope_of
+from . import bp
+from .lookup import stage_or_404
+
+
+@bp.route("/stages/<int:stage_id>/reponses")
+def responses(stage_id: int):
+    """All answers of the stage; ?vue=question groups them by question instead of by person."""
+    stage = stage_or_404(stage_id)
+    found = db.session.scalars(
+        select(Response).where(Response.stage_id == stage.id, Response.submitted_at.isnot(None))
+        .order_by(Response.questionnaire, Response.id)
+        .options(selectinload(Response.participant), selectinload(Response.referent))).all()
+    entries = []
+    for response in found:
+        definition = get_definition(response.questionnaire, response.version)
+        scope = scope_of(response.questionnaire, response.participant_id)
+        questions = definition.section_questions(scope)
+        entries.append((response, definition, questions))
+    by_question: dict = {}
+    for response, definition, questions in entries:
+        for question in questions:
+            key = (definition.title, definition.version, question.id)
+            by_question.setdefault(key, (question, []))[1].append(
+                (response, response.answers.get(question.id)))
+    return render_template(
+        "team/responses.html", stage=stage, entries=entries, by_question=by_question,
+        view=request.args.get("vue", "participant"), slots=dict(activity_choices(stage)),
+    )
