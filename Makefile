@@ -37,8 +37,9 @@ test: $(STAMP)
 	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -q; \
 	fi
 
+## Benchmarks (bench/README.md holds the latest figures); not part of `make test`.
 bench: $(STAMP)
-	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "No benchmark yet (see bench/README.md)."; fi
+	$(BIN)/python bench/impact_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
