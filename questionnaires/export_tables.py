@@ -10,7 +10,7 @@ from .engine import get_definition
 from .extensions import db
 from .filters import local_datetime
 from .models import Participant, Referent, Response, Stage, values
-from .responses import activity_choices, scope_of
+from .responses import activity_choices
 
 PARTICIPANT_HEADER = ["Prénom", "Nom", "Date de naissance", "Âge au début du stage", "Genre",
                       "Ville", "QPV", "Statut", "Convention PMSMP", "Référent·e",
@@ -70,7 +70,6 @@ def response_table(stage: Stage) -> tuple[list[str], list[list]]:
                 response.referent.name if response.referent else None,
                 "envoyé" if response.submitted_at else "brouillon",
                 local_datetime(response.submitted_at) or None]
-        scope = scope_of(response.questionnaire, response.participant_id)
         for questionnaire, version, question in columns:
             same = (questionnaire, version) == (response.questionnaire, response.version)
             line.append(answer_text(question, response.answers.get(question.id), slots)

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from questionnaires.extensions import db
 from questionnaires.impact import stage_table

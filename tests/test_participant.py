@@ -1,5 +1,5 @@
 """The participant's bilan over HTTP: links, autosave, validation, submit once, lock, finish."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from ..engine import get_definition
 from ..extensions import db
-from ..models import Participant, Response
+from ..models import Response
 from ..responses import activity_choices, scope_of
 from . import bp
 from .lookup import stage_or_404
