@@ -196,7 +196,8 @@ def clean_value(question: Question, raw, activity_keys=()) -> tuple[object, str 
             (int(raw) if isinstance(raw, str) and raw.strip() in {"1", "2", "3", "4"} else None)
         return (value, None) if value in SCALE else (None, "Choisissez une des quatre réponses.")
     if kind == "oui_non_nsp":
-        return (raw, None) if raw in YES_NO else (None, "Choisissez Oui, Non ou Je ne sais pas.")
+        return (raw, None) if isinstance(raw, str) and raw in YES_NO else \
+            (None, "Choisissez Oui, Non ou Je ne sais pas.")
     if kind == "choix":
         allowed = {c.value for c in question.choices}
         return (raw, None) if isinstance(raw, str) and raw in allowed else \

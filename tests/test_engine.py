@@ -79,7 +79,8 @@ def test_clean_value_accepts_and_normalises(kind, raw, stored):
 
 @pytest.mark.parametrize("kind, raw", [
     ("echelle4", 5), ("echelle4", "0"), ("echelle4", True), ("echelle4", 2.5), ("echelle4", [1]),
-    ("oui_non_nsp", "peut-être"), ("oui_non_nsp", 1), ("texte_court", "x" * 201),
+    ("oui_non_nsp", "peut-être"), ("oui_non_nsp", 1), ("oui_non_nsp", ["oui"]),
+    ("oui_non_nsp", {"a": 1}), ("choix", ["zz"]), ("texte_court", "x" * 201),
     ("texte_long", "x" * 5001), ("texte_court", {"a": 1}), ("consentement", "bof"),
     ("choix", "zz"), ("choix_multiples", ["a", "zz"]), ("choix_multiples", [1]),
     ("activites", ["mer-soir"]),

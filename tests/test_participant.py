@@ -156,6 +156,13 @@ def test_autosave_keeps_valid_answers_and_reports_the_others(tablet, demo):
         "satisfaction_globale": 2, "temoignage": "Bien"}
 
 
+def test_autosave_with_values_of_the_wrong_shape_is_answered_not_crashed(tablet, demo):
+    body = _autosave(tablet, {"experience_groupe": ["oui"], "satisfaction_globale": {"x": 1},
+                              "talents": "accueillir", "temoignage": ["a"]}).get_json()
+    assert set(body["errors"]) == {"experience_groupe", "satisfaction_globale", "temoignage"}
+    assert _response(demo, tablet.participant_id).answers == {"talents": ["accueillir"]}
+
+
 @pytest.mark.parametrize("payload", [None, [], {"answers": "x"}, {"answers": [1]}])
 def test_autosave_refuses_garbage_in_french(tablet, payload):
     token = csrf_token(tablet.get("/bilan/etape/1"))
