@@ -23,6 +23,16 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _int_list(name: str, default: str) -> tuple[int, ...]:
+    """A comma-separated list of whole numbers from the environment ("7,14")."""
+    raw = os.environ.get(name, default)
+    try:
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise SystemExit(f"{name} : nombres entiers séparés par des virgules attendus "
+                         f"(exemple : {default}), reçu « {raw} ».") from None
+
+
 def _database_url() -> str:
     """DATABASE_URL, else the SQLite file in instance/ that `make run` uses."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'questionnaires.sqlite'}"
@@ -50,9 +60,35 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "stages@example.org")
+    #: Where referents write back; also named on the expired-link page
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO")
+    #: Seconds before an unresponsive SMTP server counts as a failed attempt (below the lease)
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+
+    # The referents' follow-up (docs/followups.md) ------------------------------------------
+    #: Local hour at which invitations and reminders fall due
+    FOLLOWUP_HOUR = int(os.environ.get("FOLLOWUP_HOUR", "9"))
+    FOLLOWUP_TIMEZONE = os.environ.get("FOLLOWUP_TIMEZONE") or TIMEZONE
+    #: Reminders, in days after the first send, while part A is not answered for everyone
+    REMINDER_DAYS = _int_list("REMINDER_DAYS", "7,14")
+    #: The referent's link works this many days after the first send (or after a reopening)
+    FOLLOWUP_LINK_DAYS = int(os.environ.get("FOLLOWUP_LINK_DAYS", "60"))
+    #: A follow-up this many days overdue when first planned is only ever sent by hand
+    FOLLOWUP_OVERDUE_DAYS = int(os.environ.get("FOLLOWUP_OVERDUE_DAYS", "30"))
+    #: Minutes between two dispatch passes of the scheduler
+    DISPATCH_INTERVAL_MINUTES = int(os.environ.get("DISPATCH_INTERVAL_MINUTES", "5"))
+    #: A claimed mail not recorded within this time (a pass that died) may be retried
+    CLAIM_LEASE_MINUTES = int(os.environ.get("CLAIM_LEASE_MINUTES", "15"))
+    #: Failed attempts before a mail is marked "échec"; retries wait 5, 20, 80… minutes
+    MAX_SEND_ATTEMPTS = int(os.environ.get("MAX_SEND_ATTEMPTS", "6"))
+    RETRY_BASE_MINUTES = int(os.environ.get("RETRY_BASE_MINUTES", "5"))
+    #: Red banner for the team when mails have been due this long and nothing could be sent
+    SEND_ALARM_HOURS = int(os.environ.get("SEND_ALARM_HOURS", "6"))
+    #: Run the dispatcher inside this process (`make run` sets it for the dev server only)
+    SCHEDULER_IN_APP = os.environ.get("SCHEDULER_IN_APP", "").lower() in {"1", "true", "yes"}
 
 
 class DevelopmentConfig(Config):

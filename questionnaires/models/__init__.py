@@ -1,4 +1,7 @@
 """The data model; import models from here."""
+from .followup import (
+    FollowupHandover, FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail,
+)
 from .people import Attendance, Participant
 from .places import Referent, Structure, Venue
 from .response import Response
@@ -7,6 +10,7 @@ from .types import utcnow
 from .user import User
 
 __all__ = [
-    "Attendance", "MAX_STAGE_DAYS", "Participant", "Professional", "Referent", "Response",
+    "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
+    "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "Slot", "Stage", "Structure", "User", "Venue", "period_rank", "slot_professionals", "utcnow",
 ]
