@@ -20,14 +20,15 @@ db: $(STAMP)
 demo: db
 	$(BIN)/flask demo load
 
-## Serve the demo on http://127.0.0.1:5000 (mail goes to the local outbox).
+## Serve the demo on http://127.0.0.1:5000 (mail goes to the local outbox). The follow-up
+## scheduler runs inside this one dev server process (SCHEDULER_IN_APP, see docs/followups.md).
 run: demo
 	@echo ""
 	@echo "  Service prêt : http://127.0.0.1:5000"
 	@echo "  Connexion de démonstration : equipe@example.org / demo-stages-2021"
 	@echo "  $$($(BIN)/flask demo link)"
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	SCHEDULER_IN_APP=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Run the tests on SQLite, then again on PostgreSQL when TEST_POSTGRES_URL is set.
 test: $(STAMP)

@@ -9,7 +9,9 @@ from sqlalchemy.engine import Engine
 from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
 
 from . import engine
-from .extensions import csrf, db, login_manager, mail, migrate
+from .extensions import csrf, db, login_manager, migrate
+# Not bound as `mail`: that name is the module questionnaires/mail.py (render and send).
+from .extensions import mail as mail_extension
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,15 +39,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
-    mail.init_app(app)
+    mail_extension.init_app(app)
     login_manager.init_app(app)
     engine.init_app(app)
 
-    from . import auth, errors, filters, participant
+    from . import auth, errors, filters, participant, referent, scheduler
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(participant.bp)
+    app.register_blueprint(referent.bp)
     app.register_blueprint(team_bp)
     errors.register(app)
     filters.register(app)
@@ -53,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
+    scheduler.init_app(app)
     return app
 
 

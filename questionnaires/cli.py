@@ -2,6 +2,7 @@
 import json
 import sys
 from datetime import date
+from datetime import datetime as _datetime, timezone as _timezone
 
 import click
 from flask import Flask
@@ -24,6 +25,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(stage)
     app.cli.add_command(demo)
+    app.cli.add_command(followups)
+    app.cli.add_command(scheduler)
 
 
 @click.group(cls=AppGroup, help="Comptes de l'équipe.")
@@ -132,3 +135,85 @@ def impact(stage_id: int | None, all_stages: bool, output: str):
     else:
         header, body = across_rows(summary)
         click.echo(csv_text(header, body), nl=False)
+
+
+# The referents' follow-up (docs/followups.md) ------------------------------------------------
+
+@click.group(cls=AppGroup, help="Suivi à 3 mois des référent·e·s.")
+def followups():
+    pass
+
+
+def _moment(value: str | None) -> _datetime:
+    """--now as an aware datetime (a time without offset is read in UTC)."""
+    if not value:
+        return _datetime.now(_timezone.utc)
+    try:
+        moment = _datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("date-heure ISO attendue, par ex. 2026-02-26T09:00+01:00",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=_timezone.utc)
+
+
+@followups.command("send-due", help="Fait un passage d'envoi et affiche ce qui est parti.")
+@click.option("--now", "now_text", help="Faire comme s'il était cette date-heure ISO (essais).")
+def followups_send_due(now_text: str | None):
+    from .followups import dispatch_due
+
+    outcomes = dispatch_due(_moment(now_text))
+    words = {"sent": "envoyé", "retry": "échec, nouvel essai prévu", "failed": "échec définitif",
+             "cancelled": "annulé"}
+    for outcome in outcomes:
+        detail = f" ({outcome.detail})" if outcome.detail and outcome.result != "sent" else ""
+        click.echo(f"{words[outcome.result]} : {outcome.kind} n°{outcome.message_id} "
+                   f"à {outcome.to}{detail}")
+    sent = sum(o.result == "sent" for o in outcomes)
+    click.echo(f"{sent} e-mail(s) envoyé(s).")
+
+
+@followups.command("status", help="Affiche l'état de chaque invitation de suivi.")
+@click.option("--stage", "stage_id", type=int, help="Seulement ce stage.")
+def followups_status(stage_id: int | None):
+    from .followup_status import stage_summaries
+    from .followups import plan_stage
+
+    now = _datetime.now(_timezone.utc)
+    query = select(Stage).order_by(Stage.end_date, Stage.id)
+    if stage_id is not None:
+        query = query.where(Stage.id == stage_id)
+    stages = db.session.scalars(query).all()
+    if stage_id is not None and not stages:
+        raise click.ClickException(f"Aucun stage n'a l'identifiant {stage_id}.")
+    for found in stages:
+        plan_stage(found, now)
+        click.echo(f"Stage {found.id} « {found.title} » (fin le {found.end_date:%d/%m/%Y})")
+        rows = stage_summaries(found.id, now)
+        for row in rows:
+            inv = row.invitation
+            sent = f"envoyé le {inv.first_sent_at:%d/%m/%Y}" if inv.first_sent_at else "non envoyé"
+            click.echo(f"  {inv.referent.name} <{inv.email}> : {row.label} · prévu le "
+                       f"{inv.due_at:%d/%m/%Y %H:%M} UTC · {sent} · "
+                       f"répondu {row.answered}/{len(row.cards)}")
+        if not rows:
+            click.echo("  aucun suivi à prévoir")
+
+
+@click.group(cls=AppGroup, help="Planificateur des envois.")
+def scheduler():
+    pass
+
+
+@scheduler.command("run", help="Lance le planificateur (processus de longue durée, voir docs/followups.md).")
+def scheduler_run():
+    from flask import current_app
+
+    from .scheduler import build
+
+    app = current_app._get_current_object()
+    minutes = app.config["DISPATCH_INTERVAL_MINUTES"]
+    click.echo(f"Planificateur démarré : un passage d'envoi toutes les {minutes} min (Ctrl+C pour arrêter).")
+    try:
+        build(app, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Planificateur arrêté.")

@@ -1,6 +1,6 @@
 """Demo data: the report's 2021 stage and a recent sport stage, loaded as stage archives."""
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -60,6 +60,13 @@ def load_demo(today: date | None = None) -> list[str]:
         db.session.add(user)
         lines.append(f"Compte de démonstration : {DEMO_EMAIL} / {DEMO_PASSWORD}")
     db.session.commit()
+    # The follow-up plan follows from the data; make it visible at once rather than at the
+    # first dispatch pass (the 2021 stage's is long overdue, so it is never sent by itself).
+    from ..followups import plan_stage
+
+    now = datetime.now(timezone.utc)
+    for stage in (first, second):
+        plan_stage(stage, now)
     return lines
 
 

@@ -1,0 +1,61 @@
+"""APScheduler wiring only: run `followups.dispatch_due` every DISPATCH_INTERVAL_MINUTES.
+
+Production runs `flask scheduler run` as its own process (docs/followups.md has the systemd
+unit). `make run` sets SCHEDULER_IN_APP=1 so the dev server runs it in a background thread,
+started once: under the reloader only in the child process that serves. gunicorn workers never
+start it. A second scheduler by accident would still send nothing twice (rows are claimed).
+"""
+import atexit
+import os
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from .models import utcnow
+
+
+def run_pass(app: Flask) -> None:
+    """One dispatch pass in the app's context; a failure is logged, the next pass retries."""
+    from .followups import dispatch_due
+
+    with app.app_context():
+        try:
+            outcomes = dispatch_due(utcnow())
+        except Exception:  # the scheduler must outlive a bad pass (database restarting…)
+            app.logger.exception("follow-up dispatch pass failed")
+            return
+        finally:
+            from .extensions import db
+
+            db.session.remove()
+        for outcome in outcomes:
+            app.logger.info("follow-up %s %s to %s: %s %s", outcome.kind, outcome.message_id,
+                            outcome.to, outcome.result, outcome.detail)
+
+
+def build(app: Flask, blocking: bool):
+    """A scheduler with the dispatch job: one run at a time, missed runs merged into one."""
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    scheduler.add_job(run_pass, "interval", args=[app], id="dispatch_due",
+                      minutes=app.config["DISPATCH_INTERVAL_MINUTES"], max_instances=1,
+                      coalesce=True, next_run_time=utcnow())  # catch up at start
+    return scheduler
+
+
+def _serving_process(app: Flask) -> bool:
+    """Whether this is the process that serves: the reloader's watcher only restarts the child."""
+    if os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+        return True
+    return not app.debug  # with debug, `flask run` reloads: the watcher has no WERKZEUG_RUN_MAIN
+
+
+def init_app(app: Flask) -> None:
+    """Start the in-process scheduler for the dev server when SCHEDULER_IN_APP is set."""
+    if not app.config.get("SCHEDULER_IN_APP") or app.testing or not _serving_process(app):
+        return
+    scheduler = build(app, blocking=False)
+    scheduler.start()
+    app.extensions["followup_scheduler"] = scheduler
+    app.logger.info("follow-up scheduler started in process %s", os.getpid())
+    atexit.register(lambda: scheduler.shutdown(wait=False))
