@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401  (routes register themselves on bp)
     attendance,
     bilans,
     directory,
+    followups,
     exports,
     impact,
     imports,

@@ -1,0 +1,186 @@
+"""Team pages for the referents' follow-up: the plan of a stage, its actions, the outbox."""
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email, Length
+
+from .. import delivery, mail
+from ..extensions import db
+from ..followup_status import send_alarm, stage_summaries
+from ..followups import Settings, is_expired, plan_stage, queue_resend
+from ..forms import FrenchForm
+from ..models import (
+    FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail, Referent, utcnow,
+)
+from . import bp
+from .forms import ConfirmForm
+from .lookup import object_or_404, stage_or_404
+
+
+class EmailForm(FrenchForm):
+    email = EmailField("Nouvelle adresse e-mail", validators=[
+        DataRequired("Indiquez l'adresse e-mail."), Length(max=254),
+        Email("Adresse e-mail invalide (exemple : nom@structure.fr).", check_deliverability=False)])
+
+
+@bp.context_processor
+def _alarm():
+    """The red banner of the team pages: mails that cannot leave."""
+    return {"send_alarm": send_alarm(utcnow())}
+
+
+@bp.route("/stages/<int:stage_id>/suivi")
+def followups(stage_id: int):
+    """The stage's follow-up plan, recomputed from the data first."""
+    stage = stage_or_404(stage_id)
+    now = utcnow()
+    plan_stage(stage, now)
+    return render_template("team/followups.html", stage=stage, rows=stage_summaries(stage.id, now),
+                           form=ConfirmForm(), now=now, outbox=mail.uses_outbox())
+
+
+def _invitation(stage_id: int, invitation_id: int) -> FollowupInvitation:
+    stage = stage_or_404(stage_id)
+    invitation = object_or_404(FollowupInvitation, invitation_id, "Ce suivi")
+    if invitation.stage_id != stage.id:
+        abort(404, description=f"Ce suivi n'existe pas dans le stage « {stage.title} ».")
+    return invitation
+
+
+def _back(invitation: FollowupInvitation):
+    return redirect(url_for("team.followups", stage_id=invitation.stage_id,
+                            _anchor=f"suivi-{invitation.id}"))
+
+
+def _report(outcome, who: str) -> None:
+    if outcome is None:
+        flash("Cet e-mail est déjà en cours d'envoi : rechargez la page dans un instant.", "info")
+    elif outcome.result == "sent":
+        where = " (dans la boîte d'envoi)" if outcome.detail == "outbox" else ""
+        flash(f"E-mail envoyé à {who} ({outcome.to}){where}.", "success")
+    elif outcome.result == "cancelled":
+        flash(f"E-mail non envoyé : {outcome.detail}", "warning")
+    else:
+        flash(f"L'e-mail n'a pas pu partir : {outcome.detail} Un nouvel essai est prévu.", "error")
+
+
+def send_now(invitation: FollowupInvitation, now):
+    """Send the first invitation at once (planned, held as too late, or failed)."""
+    first = next((m for m in invitation.messages if m.kind == "invitation"), None)
+    if invitation.first_sent_at is not None or first is None:
+        return resend(invitation, now)
+    db.session.execute(update(FollowupMessage).where(
+        FollowupMessage.id == first.id, FollowupMessage.claim_token.is_(None),
+        FollowupMessage.state.in_(("planned", "held", "failed")),
+    ).values(state="planned", next_attempt_at=now, attempts=0))
+    db.session.commit()
+    return delivery.process(first.id, now, secrets.token_hex(8), Settings.current())
+
+
+def resend(invitation: FollowupInvitation, now):
+    """The link again, now (reopened first if it had expired); failed mails count as handled."""
+    s = Settings.current()
+    if is_expired(invitation, now, s):
+        invitation.reopened_at = now
+    for failed in [m for m in invitation.messages if m.state == "failed"]:
+        failed.state = "cancelled"  # no pass ever claims a failed mail: plain ORM is safe
+        failed.last_error = f"Remplacé par un renvoi. {failed.last_error or ''}"[:500]
+    message = queue_resend(invitation, now)
+    db.session.commit()
+    return delivery.process(message.id, now, secrets.token_hex(8), s)
+
+
+@bp.route("/stages/<int:stage_id>/suivi/<int:invitation_id>/<action>", methods=["POST"])
+def followup_action(stage_id: int, invitation_id: int, action: str):
+    """"envoyer", "renvoyer", "relances" (pause or resume) and "rouvrir"."""
+    invitation = _invitation(stage_id, invitation_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+        return _back(invitation)
+    now, name = utcnow(), invitation.referent.name
+    if action == "envoyer":
+        _report(send_now(invitation, now), name)
+    elif action == "renvoyer":
+        _report(resend(invitation, now), name)
+    elif action == "relances":
+        paused = invitation.reminders_paused_at is None
+        invitation.reminders_paused_at = now if paused else None
+        db.session.commit()
+        flash(f"Relances suspendues pour {name}." if paused
+              else f"Relances reprises pour {name} (celles qui restent à venir).", "success")
+    elif action == "rouvrir":
+        invitation.reopened_at = now
+        db.session.commit()
+        days = current_app.config["FOLLOWUP_LINK_DAYS"]
+        flash(f"Lien de {name} rouvert pour {days} jours. Prévenez-le ou utilisez « Renvoyer ».",
+              "success")
+    else:
+        abort(404, description="Cette action n'existe pas.")
+    return _back(invitation)
+
+
+@bp.route("/stages/<int:stage_id>/suivi/<int:invitation_id>/email", methods=["GET", "POST"])
+def followup_email(stage_id: int, invitation_id: int):
+    """Correct the referent's email: the old link dies; a link already sent goes to the new one."""
+    invitation = _invitation(stage_id, invitation_id)
+    referent: Referent = invitation.referent
+    form = EmailForm(data={"email": referent.email})
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        taken = db.session.scalar(select(Referent.id).where(
+            func.lower(Referent.email) == email, Referent.id != referent.id))
+        if taken:
+            form.email.errors.append("Un·e autre référent·e utilise déjà cette adresse.")
+        else:
+            referent.email = email
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                form.email.errors.append("Un·e autre référent·e utilise déjà cette adresse.")
+            else:
+                _after_email_change(referent)
+                return _back(invitation)
+    return render_template("team/followup_email.html", form=form, invitation=invitation,
+                           stage=invitation.stage)
+
+
+def _after_email_change(referent: Referent) -> None:
+    """Re-plan every stage of this referent and send what that made due at once."""
+    now = utcnow()
+    invitations = db.session.scalars(select(FollowupInvitation)
+                                     .where(FollowupInvitation.referent_id == referent.id)).all()
+    for stage in {i.stage for i in invitations}:
+        plan_stage(stage, now)
+    s, token = Settings.current(), secrets.token_hex(8)
+    for invitation in db.session.scalars(select(FollowupInvitation)
+                                         .where(FollowupInvitation.referent_id == referent.id)):
+        failed_first = invitation.first_sent_at is None and any(
+            m.kind == "invitation" and m.state == "failed" for m in invitation.messages)
+        if failed_first:
+            send_now(invitation, now)
+            continue
+        for message in list(invitation.messages):
+            if message.state == "planned" and message.kind == "renvoi" \
+                    and message.next_attempt_at <= now:
+                delivery.process(message.id, now, token, s)
+    flash(f"Adresse de {referent.name} corrigée : {referent.email}. L'ancien lien ne fonctionne "
+          "plus ; un lien déjà envoyé part à la nouvelle adresse.", "success")
+
+
+@bp.route("/boite-d-envoi")
+def outbox():
+    """The local outbox (mails kept here when no MAIL_SERVER is set) and the delivery log;
+    `?mail=ID` shows one mail as the referent would see it."""
+    mail_id = request.args.get("mail", type=int)
+    if mail_id is not None:
+        return render_template("team/followup_mail.html",
+                               mail=object_or_404(OutboxMail, mail_id, "Cet e-mail"))
+    mails = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(100)).all()
+    attempts = db.session.scalars(select(MailAttempt).order_by(MailAttempt.id.desc())
+                                  .limit(50)).all()
+    return render_template("team/followup_outbox.html", mails=mails, attempts=attempts,
+                           outbox=mail.uses_outbox())
