@@ -8,7 +8,8 @@ from tests.conftest import csrf_token
 
 ARGS = {"stage_id": 1, "day_iso": "2021-11-22", "period": "matin", "participant_id": 1,
         "professional_id": 1, "venue_id": 1, "structure_id": 1, "referent_id": 1,
-        "table": "impact", "key": "qpv", "extension": "csv"}
+        "table": "impact", "key": "qpv", "extension": "csv", "invitation_id": 1,
+        "action": "renvoyer"}
 
 
 def team_urls(app):

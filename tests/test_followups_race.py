@@ -1,0 +1,92 @@
+"""Exactly once across processes: two dispatchers racing, and one that dies after claiming.
+
+Each dispatcher is a real separate Python process (tests/followup_worker.py) on the same
+database (a SQLite file, or PostgreSQL when TEST_POSTGRES_URL is set), sending to a real SMTP
+server on 127.0.0.1.
+"""
+import json
+import subprocess
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from questionnaires.extensions import db
+from questionnaires.followups import dispatch_due
+from questionnaires.models import FollowupMessage
+from tests.conftest import make_app
+from tests.followup_support import DUE, ROOT, WORKER, make_stage, mail_settings, python, smtp  # noqa: F401
+
+REFERENTS = 30
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """A SQLite file, then (marked postgres) the PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'race.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def _workers(url: str, port: int, now, go_file, modes) -> list[subprocess.Popen]:
+    """Start the workers, wait until each says "ready", then let them go at once."""
+    procs = [subprocess.Popen([python(), str(WORKER), url, str(port), now.isoformat(),
+                               str(go_file), mode], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for mode in modes]
+    for proc in procs:
+        line = proc.stdout.readline()
+        assert line.strip() == "ready", proc.stderr.read()
+    go_file.write_text("go")
+    return procs
+
+
+def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_path, smtp):  # noqa: F811
+    app = make_app(database_url, **mail_settings(smtp))
+    emails = [f"referent{i}@example.org" for i in range(REFERENTS)]
+    with app.app_context():
+        make_stage({email: [f"Personne{i}"] for i, email in enumerate(emails)})
+        db.engine.dispose()
+    procs = _workers(database_url, smtp.port, DUE, tmp_path / "go", ["race", "race"])
+    sent_by = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        sent_by.append(json.loads(out.strip().splitlines()[-1]))
+    received = Counter(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
+    assert received == Counter(emails)  # every referent once, nobody twice
+    assert len(sent_by[0]) + len(sent_by[1]) == REFERENTS
+    assert not set(sent_by[0]) & set(sent_by[1])
+    print("sent by each process:", [len(ids) for ids in sent_by])
+    with app.app_context():
+        states = db.session.scalars(select(FollowupMessage.state)
+                                    .where(FollowupMessage.kind == "invitation")).all()
+        assert states == ["sent"] * REFERENTS
+        assert dispatch_due(DUE + timedelta(hours=1)) == []
+        db.session.remove()
+        db.engine.dispose()
+    assert len(smtp.messages) == REFERENTS
+
+
+def test_a_crash_between_claim_and_send_is_retried_after_the_lease_once(database_url, tmp_path,
+                                                                        smtp):  # noqa: F811
+    app = make_app(database_url, **mail_settings(smtp))
+    with app.app_context():
+        make_stage({"nadia@example.org": ["Alex"]})
+        db.engine.dispose()
+    (proc,) = _workers(database_url, smtp.port, DUE, tmp_path / "go", ["crash"])
+    proc.communicate(timeout=120)
+    assert proc.returncode == 3  # died right after its claim was committed
+    assert smtp.messages == []
+    lease = timedelta(minutes=app.config["CLAIM_LEASE_MINUTES"])
+    with app.app_context():
+        message = db.session.scalar(select(FollowupMessage))
+        assert message.state == "planned" and message.claim_token is not None
+        assert dispatch_due(DUE + lease - timedelta(minutes=1)) == []  # the claim still holds
+        assert smtp.messages == []
+        (outcome,) = dispatch_due(DUE + lease)
+        assert outcome.result == "sent"
+        assert dispatch_due(DUE + lease + timedelta(hours=1)) == []
+        db.session.remove()
+        db.engine.dispose()
+    assert len(smtp.messages) == 1

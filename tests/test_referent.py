@@ -1,0 +1,193 @@
+"""The referent's follow-up page over HTTP: only their participants, autosave, submit, bad input."""
+import html as html_lib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from questionnaires import suivi
+from questionnaires.extensions import db
+from questionnaires.followups import dispatch_due
+from questionnaires.models import (
+    FollowupHandover, FollowupInvitation, Participant, Referent, Response, utcnow,
+)
+from tests.conftest import csrf_token
+from tests.followup_support import DUE, make_stage
+
+COMPLETE = {"nouvelles": "oui", "situation": "formation", "secteur_stage": "oui",
+            "apport_stage": "4", "confiance_observee": "3", "mobilite_observee": "3",
+            "commentaire": "Entrée en CAP."}
+
+
+@pytest.fixture
+def sent(app):
+    """Two referents of one stage (and Nadia in another stage), invitations sent (outbox)."""
+    with app.app_context():
+        make_stage({"nadia@example.org": ["Alex", "Sam"], "paul@example.org": ["Inès"]})
+        make_stage({"nadia@example.org": ["Autrestage"]}, title="Métiers du sport")
+        dispatch_due(DUE)
+    return app
+
+
+def _link(app, email, title="accueil"):
+    with app.app_context():
+        invitation = db.session.scalar(
+            select(FollowupInvitation).join(Referent).where(Referent.email == email)
+            .where(FollowupInvitation.stage.has(title=title) if title != "accueil"
+                   else FollowupInvitation.stage.has(theme="accueil-billetterie"))
+            .order_by(FollowupInvitation.id))
+        return f"/suivi/{suivi.link_token(invitation)}", invitation.id
+
+
+def _pid(app, first_name):
+    with app.app_context():
+        return db.session.scalar(select(Participant.id).where(Participant.first_name == first_name))
+
+
+def _part_a(app, first_name):
+    with app.app_context():
+        return db.session.scalar(select(Response).join(Participant, Response.participant_id == Participant.id)
+                                 .where(Participant.first_name == first_name,
+                                        Response.questionnaire == "suivi-referent"))
+
+
+def _text(response) -> str:
+    return html_lib.unescape(response.get_data(as_text=True))
+
+
+def _post(client, url, data, action):
+    token = csrf_token(client.get(url))
+    return client.post(url, data={**data, "csrf_token": token, "action": action})
+
+
+def test_the_referent_sees_only_their_participants_of_this_stage(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    page = sent.test_client().get(url)
+    html = _text(page)
+    assert page.status_code == 200
+    assert "Alex" in html and "Sam" in html
+    assert "Inès" not in html and "Autrestage" not in html and "paul@example.org" not in html
+    assert "Métiers de l'accueil et de la billetterie" in html and "Métiers du sport" not in html
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    with sent.app_context():
+        assert db.session.scalar(select(func.count()).where(
+            FollowupInvitation.opened_at.isnot(None))) == 1
+
+
+def test_autosave_then_resume_from_the_same_link(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    alex = str(_pid(sent, "Alex"))
+    token = csrf_token(client.get(url))
+    saved = client.post(f"{url}/brouillon", headers={"X-CSRFToken": token},
+                        json={"cards": {alex: {"situation": "emploi", "apport_stage": 3}},
+                              "referent": {"suggestions": "Plus de visites."}})
+    assert saved.status_code == 200 and saved.get_json() == {"errors": {}}
+    again = _text(sent.test_client().get(url))  # another device, same link
+    assert f'name="p{alex}-situation" value="emploi" checked' in again
+    assert "Plus de visites." in again
+    assert _part_a(sent, "Alex").submitted_at is None
+
+
+def test_submit_one_card_then_everything_then_thanks(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    alex, sam = _pid(sent, "Alex"), _pid(sent, "Sam")
+    missing = _post(client, url, {f"p{alex}-situation": "emploi"}, f"envoyer-{alex}")
+    assert missing.status_code == 422
+    assert "Cette question attend une réponse." in _text(missing)
+    assert _part_a(sent, "Alex").submitted_at is None
+    done = _post(client, url, {f"p{alex}-{k}": v for k, v in COMPLETE.items()}, f"envoyer-{alex}")
+    assert done.status_code == 302 and f"#carte-{sam}" in done.headers["Location"]
+    assert _part_a(sent, "Alex").answers["apport_stage"] == 4
+    lost = _post(client, url, {}, f"perdu-{sam}")
+    assert lost.status_code == 302 and "#votre-avis" in lost.headers["Location"]
+    assert _part_a(sent, "Sam").answers == {"situation": "perdu_de_vue"}
+    final = _post(client, url, {"b-nouvelles_methodes": "oui", "b-participer_prochain": "non"}, "tout")
+    assert final.status_code == 302 and final.headers["Location"].endswith("/merci")
+    thanks = _text(client.get(final.headers["Location"]))
+    assert "Merci" in thanks and "perdu de vue" in thanks
+    with sent.app_context():
+        part_b = db.session.scalar(select(Response).where(Response.participant_id.is_(None),
+                                                          Response.questionnaire == "suivi-referent"))
+        assert part_b.submitted_at is not None and part_b.referent.email == "nadia@example.org"
+
+
+def test_no_longer_their_referent_skips_the_card_and_tells_the_team(sent, auth, client):
+    url, invitation_id = _link(sent, "nadia@example.org")
+    alex = _pid(sent, "Alex")
+    assert _post(sent.test_client(), url, {}, f"plus-referent-{alex}").status_code == 302
+    with sent.app_context():
+        assert db.session.scalar(select(func.count(FollowupHandover.id))) == 1
+        assert _part_a(sent, "Alex") is None  # nothing counted as an answer
+    auth.login()
+    page = _text(client.get("/equipe/stages/1/suivi"))
+    assert "<strong>Alex</strong> — <span class=\"warning-text\">n'est plus son référent·e" \
+        in " ".join(page.split())
+
+
+def test_tampered_participant_ids_are_refused_and_nothing_is_stored(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    ines, other_stage = _pid(sent, "Inès"), _pid(sent, "Autrestage")
+    alex = _pid(sent, "Alex")
+    for data, action in [({f"p{ines}-situation": "emploi", f"p{alex}-situation": "emploi"}, "enregistrer"),
+                         ({f"p{alex}-situation": "emploi"}, f"perdu-{ines}"),
+                         ({f"p{other_stage}-situation": "emploi"}, f"envoyer-{other_stage}")]:
+        refused = _post(client, url, data, action)
+        assert refused.status_code == 400
+        assert "Rien n'a été enregistré" in _text(refused)
+    token = csrf_token(client.get(url))
+    refused = client.post(f"{url}/brouillon", headers={"X-CSRFToken": token},
+                          json={"cards": {str(alex): {"situation": "emploi"},
+                                          str(ines): {"situation": "emploi"}}})
+    assert refused.status_code == 400 and "Rien n'a été enregistré" in refused.get_json()["error"]
+    with sent.app_context():
+        assert db.session.scalar(select(func.count(Response.id)).where(
+            Response.questionnaire == "suivi-referent")) == 0
+        assert db.session.scalar(select(func.count(FollowupHandover.id))) == 0
+
+
+def test_values_outside_the_choices_get_a_message_by_the_question(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    alex = _pid(sent, "Alex")
+    page = _post(client, url, {f"p{alex}-situation": "millionnaire", f"p{alex}-apport_stage": "9",
+                               f"p{alex}-nouvelles": "oui"}, "enregistrer")
+    html = _text(page)
+    assert page.status_code == 422
+    assert "Choisissez une réponse dans la liste." in html and "Choisissez une des quatre réponses." in html
+    assert _part_a(sent, "Alex").answers == {"nouvelles": "oui"}  # the valid answer is kept
+    token = csrf_token(client.get(url))
+    for answers in ({"situation": ["emploi"]}, {"apport_stage": {"a": 1}}, {"nouvelles": 3.5},
+                    {"commentaire": "x" * 6000}, {"inconnue": "oui"}):
+        saved = client.post(f"{url}/brouillon", headers={"X-CSRFToken": token},
+                            json={"cards": {str(alex): answers}})
+        assert saved.status_code == 200, answers
+        assert saved.get_json()["errors"][str(alex)], answers
+    for body in ("pas du json", "[1, 2]", '{"cards": [1]}', '{"cards": {"1": "x"}}',
+                 '{"referent": "x"}'):
+        bad = client.post(f"{url}/brouillon", data=body, headers={"X-CSRFToken": token,
+                                                                  "Content-Type": "application/json"})
+        assert bad.status_code == 400, body
+
+
+def test_unknown_link_is_a_french_404_and_expired_a_410_until_reopened(sent, auth, client):
+    url, invitation_id = _link(sent, "nadia@example.org")
+    for bad in ("/suivi/nope", "/suivi/abc.def", "/suivi/" + "x" * 300, url[:-3] + "AAA"):
+        page = client.get(bad)
+        assert page.status_code == 404 and "Lien inconnu" in _text(page)
+    with sent.app_context():
+        invitation = db.session.get(FollowupInvitation, invitation_id)
+        invitation.first_sent_at = utcnow() - timedelta(days=61)
+        db.session.commit()
+    expired = client.get(url)
+    text = _text(expired)
+    assert expired.status_code == 410 and "Lien expiré" in text and "rouvrir" in text
+    assert client.post(f"{url}/brouillon", json={}).status_code in (400, 410)
+    auth.login()
+    page = client.get("/equipe/stages/1/suivi")
+    reopen = client.post(f"/equipe/stages/1/suivi/{invitation_id}/rouvrir",
+                               data={"csrf_token": csrf_token(page)})
+    assert reopen.status_code == 302
+    assert client.get(url).status_code == 200
