@@ -19,6 +19,7 @@ from sqlalchemy import event, insert  # noqa: E402
 
 from questionnaires import create_app  # noqa: E402
 from questionnaires.extensions import db  # noqa: E402
+from questionnaires.models.response import facts_of  # noqa: E402
 from questionnaires.models import (  # noqa: E402
     Attendance, Participant, Referent, Response, Slot, Stage, Structure, User, Venue,
 )
@@ -70,7 +71,8 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
                            "projet_plus_precis": rng.choice(["oui", "non", "nsp"]),
                            **{key: rng.randint(1, 4) for key in ("obj_possibles", "obj_competences",
                               "obj_remobilisation", "obj_confiance", "obj_territoire")}}
-                responses.append({"stage_id": s, "questionnaire": "bilan-individuel", "version": 1,
+                responses.append({**facts_of(answers),
+                                  "stage_id": s, "questionnaire": "bilan-individuel", "version": 1,
                                   "participant_id": person_id, "answers": answers, "submitted_at": NOW,
                                   "created_at": NOW, "updated_at": NOW, "resume_section": 0})
         for model, rows in ((Stage, stage_rows), (Slot, slot_rows), (Participant, people),
@@ -82,6 +84,7 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
         db.session.add(user)
         db.session.commit()
         db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
         return {"stages": len(stage_rows), "participants": len(people), "answers":
                 sum(len(r["answers"]) for r in responses), "attendance": len(attendance)}
 
@@ -109,10 +112,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stages", type=int, default=10_000)
     parser.add_argument("--per-stage", type=int, default=10)
+    parser.add_argument("--database-url", help="an EMPTY database to fill (default: a temporary "
+                        "SQLite file); its tables are dropped at the end")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        url = options.database_url or f"sqlite:///{folder}/bench.sqlite"
         app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
+                          "SQLALCHEMY_DATABASE_URI": url})
         started = time.perf_counter()
         counts = build(app, options.stages, options.per_stage)
         print(f"data: {counts} built in {time.perf_counter() - started:.1f} s")
@@ -132,6 +138,9 @@ def main() -> None:
         for name, (seconds, queries) in results.items():
             verdict = "OK" if seconds < 1 else "SLOW"
             print(f"{name:32s} {seconds * 1000:8.0f} ms  {queries:3d} queries  {verdict} (target < 1 s)")
+        if options.database_url:
+            with app.app_context():
+                db.drop_all()
 
 
 if __name__ == "__main__":

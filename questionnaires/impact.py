@@ -22,10 +22,9 @@ SITUATIONS = ("emploi", "formation", "stage", "benevolat", "recherche_active", "
 ORIENTATIONS = ("stage", "formation", "benevolat", "emploi", "autre")
 
 
-def _answer(response, key: str, as_int: bool = False):
-    """One answer of a JSON `answers` column, as text or integer, in SQL (both dialects)."""
-    value = response.answers[key]
-    return value.as_integer() if as_int else value.as_string()
+def _answer(response, key: str):
+    """One aggregated answer, from its typed copy (see Response.fact_*), never from the JSON."""
+    return getattr(response, f"fact_{key}")
 
 
 def _flag(condition):
@@ -61,12 +60,15 @@ def participant_flags(stage_ids, dialect: str):
     )
     bilan = db.aliased(Response)
     followup = db.aliased(Response)
-    # Correlated on the participant: an index seek each, instead of grouping every response.
-    answered = (select(followup.id).where(
-        followup.participant_id == Participant.id, followup.questionnaire == "suivi-referent",
-        followup.submitted_at.isnot(None)))
-    positive = answered.where(_answer(followup, "situation").in_(POSITIVE))
-    satisfaction = _answer(bilan, "satisfaction_globale", as_int=True)
+    # 1 if a submitted part A reports a positive outcome, 0 if none does, NULL without one;
+    # correlated on the participant: one index seek each instead of grouping every response.
+    followup_best = (
+        select(func.max(_flag(_answer(followup, "situation").in_(POSITIVE))))
+        .where(followup.participant_id == Participant.id,
+               followup.questionnaire == "suivi-referent", followup.submitted_at.isnot(None))
+        .scalar_subquery()
+    )
+    satisfaction = _answer(bilan, "satisfaction_globale")
     columns = [
         Participant.id.label("participant_id"),
         Participant.stage_id.label("stage_id"),
@@ -87,10 +89,9 @@ def participant_flags(stage_ids, dialect: str):
                    _answer(bilan, "demarche_active") == "oui")).label("experience"),
         _flag(and_(_answer(bilan, "experience_groupe").isnot(None),
                    _answer(bilan, "demarche_active").isnot(None))).label("experience_known"),
-        _flag(answered.exists()).label("has_followup"),
-        _flag(positive.exists()).label("positive"),
+        followup_best.label("followup_best"),
     ]
-    columns += [_answer(bilan, key, as_int=True).label(key) for key in OBJECTIVES]
+    columns += [_answer(bilan, key).label(key) for key in OBJECTIVES]
     return (
         select(*columns)
         .join(Stage, Stage.id == Participant.stage_id)
@@ -139,7 +140,8 @@ def _people_totals(flags):
         func.sum(_flag(c.isolement == "oui")).label("isolement"),
         func.count(c.isolement).label("isolement_known"),
         func.sum(c.experience).label("experience"), func.sum(c.experience_known).label("experience_known"),
-        func.sum(c.has_followup).label("followups"), func.sum(c.positive).label("positive"),
+        func.sum(_flag(c.followup_best.isnot(None))).label("followups"),
+        func.sum(func.coalesce(c.followup_best, 0)).label("positive"),
     ]
     for key in OBJECTIVES:
         column = getattr(c, key)
@@ -148,14 +150,21 @@ def _people_totals(flags):
     return columns
 
 
-def compute(stage_ids, today: date) -> dict[int, StageFigures]:
-    """The impact table of every stage in `stage_ids` (a select of ids), keyed by stage id."""
+def compute(stage_ids, today: date, stages=None) -> dict[int, StageFigures]:
+    """The impact table of every stage in `stage_ids` (a select of ids), keyed by stage id.
+
+    `stages` may pass the Stage rows the caller already has, to spare reading them again.
+    """
     dialect = db.engine.dialect.name
     flags = participant_flags(stage_ids, dialect)
-    people = {row.stage_id: row for row in db.session.execute(
-        select(flags.c.stage_id, *_people_totals(flags)).group_by(flags.c.stage_id))}
-    stages = db.session.execute(select(Stage.id, Stage.start_date, Stage.end_date,
-                                       Stage.followup_months).where(Stage.id.in_(stage_ids))).all()
+    result = db.session.execute(
+        select(flags.c.stage_id, *_people_totals(flags)).group_by(flags.c.stage_id))
+    names = list(result.keys())
+    # Plain dicts (zip) rather than Row._asdict(): 10 000 stages made the difference measurable.
+    people = {row[0]: dict(zip(names, row)) for row in result}
+    if stages is None:
+        stages = db.session.execute(select(Stage.id, Stage.start_date, Stage.end_date,
+                                           Stage.followup_months).where(Stage.id.in_(stage_ids))).all()
     structures = dict(db.session.execute(
         select(Participant.stage_id, func.count(distinct(Referent.structure_id)))
         .join(Referent, Referent.id == Participant.referent_id)
@@ -180,9 +189,12 @@ def compute(stage_ids, today: date) -> dict[int, StageFigures]:
             for stage in stages}
 
 
+_OBJECTIVE_COLUMNS = [(key, f"{key}_mean", f"{key}_high", f"{key}_known") for key in OBJECTIVES]
+
+
 def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
     """Shape one stage's aggregates into the figures of impact.md."""
-    c = row._asdict() if row is not None else {}
+    c = row if row is not None else {}
     get = lambda key: c.get(key) or 0  # noqa: E731  (SQL sums of no row are NULL)
     enrolled = get("participants")
     figures: dict = {"participants": enrolled, "femmes": get("femmes"), "hommes": get("hommes"),
@@ -202,9 +214,9 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
     figures["projet_plus_precis"] = {**_ratio(get("projet"), enrolled),
                                      "orientation": extras["orientations"].get(stage.id, {})}
     figures["objectifs"] = {
-        key: {"moyenne": None if c.get(f"{key}_mean") is None else round(float(c[f"{key}_mean"]), 2),
-              **_ratio(get(f"{key}_high"), get(f"{key}_known"))}
-        for key in OBJECTIVES}
+        key: {"moyenne": None if c.get(mean) is None else round(float(c[mean]), 2),
+              **_ratio(get(high), get(known))}
+        for key, mean, high, known in _OBJECTIVE_COLUMNS}
     figures["bilans_recus"] = get("bilans")
     notes: dict = {}
     followup_date = add_months(stage.end_date, stage.followup_months)

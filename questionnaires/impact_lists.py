@@ -20,8 +20,8 @@ CONDITIONS = {
     "isolement_rompu": lambda r: r["isolement"] == "oui",
     "experience_groupe": lambda r: r["experience"] == 1,
     "bilans_recus": lambda r: r["has_bilan"] == 1,
-    "suivi_reponses": lambda r: r["has_followup"] == 1,
-    "sorties_positives": lambda r: r["positive"] == 1,
+    "suivi_reponses": lambda r: r["followup_best"] is not None,
+    "sorties_positives": lambda r: r["followup_best"] == 1,
 }
 #: What "not counted" means for figures whose input may be missing
 MISSING = {
@@ -32,7 +32,7 @@ MISSING = {
     "projet_plus_precis": lambda r: r["projet"] is None,
     "isolement_rompu": lambda r: r["isolement"] is None,
     "experience_groupe": lambda r: r["experience_known"] == 0,
-    "sorties_positives": lambda r: r["has_followup"] == 0,
+    "sorties_positives": lambda r: r["followup_best"] is None,
 }
 
 

@@ -224,3 +224,21 @@ def test_cli_prints_json_with_the_keys_of_impact_md(demo):
     assert [s["id"] for s in everything["stages"]] == [1, 2] and everything["total"]["participants"] == 18
     bad = demo.test_cli_runner().invoke(args=["impact", "--stage", "99"])
     assert bad.exit_code != 0 and "Aucun stage" in bad.output
+
+
+def test_fact_columns_follow_the_answers_whoever_sets_them(demo):
+    from questionnaires.models.response import FACTS
+    with demo.app_context():
+        responses = db.session.scalars(db.select(Response)).all()
+        assert len(responses) > 20
+        for response in responses:
+            for question_id, kind in FACTS.items():
+                value = response.answers.get(question_id)
+                expected = value if isinstance(value, kind) and not isinstance(value, bool) else None
+                assert getattr(response, f"fact_{question_id}") == expected
+        response = next(r for r in responses if r.questionnaire == "bilan-individuel")
+        response.answers = {**response.answers, "satisfaction_globale": 1, "isolement_rompu": "nsp"}
+        db.session.commit()
+        db.session.expire_all()
+        stored = db.session.get(Response, response.id)
+        assert (stored.fact_satisfaction_globale, stored.fact_isolement_rompu) == (1, "nsp")

@@ -79,10 +79,27 @@ def test_across_stages_filters_by_year_and_theme(team):
     everything = team.get("/equipe/impact").get_data(as_text=True)
     assert "2021 · Métiers de l&#39;accueil" in everything and "Métiers du sport" in everything
     only_2021 = team.get("/equipe/impact?annee=2021").get_data(as_text=True)
-    assert "Métiers du sport" not in only_2021.split("<tbody>")[0]
+    assert "Métiers du sport" not in only_2021 and "2021 · Métiers de l&#39;accueil" in only_2021
     nothing = team.get("/equipe/impact?annee=1990&theme=x").get_data(as_text=True)
     assert "Aucun stage ne correspond" in nothing
     assert team.get("/equipe/impact?annee=abc").status_code == 200
+
+
+def test_across_stages_is_a_row_per_stage_paged_with_totals_over_all(demo, team):
+    from questionnaires.archive import import_archive
+    from questionnaires.demo import read
+    with demo.app_context():
+        for _ in range(50):
+            import_archive(read("stage-2021.json"))
+        db.session.commit()
+    first = team.get("/equipe/impact").get_data(as_text=True)
+    assert "52 stages — page 1 sur 2" in first
+    assert first.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == 50
+    total_row = first.split("<tfoot>")[1]
+    assert "<strong>518</strong>" in total_row  # 51 × 10 + 8 participants, all pages
+    second = team.get("/equipe/impact?page=2").get_data(as_text=True)
+    assert second.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == 2
+    assert team.get("/equipe/impact?page=99").status_code == 200
 
 
 def test_responses_by_participant_and_by_question_use_labels(team):

@@ -1,7 +1,9 @@
 """Answers to a questionnaire: drafts and submitted responses."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String
+from sqlalchemy import (
+    JSON, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String, event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -75,6 +77,31 @@ class Response(db.Model):
     )
     #: Question id → value, exactly as in the questionnaire's definition
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The answers the impact table aggregates, copied into typed columns whenever `answers`
+    # is set (see _copy_facts): figures then never parse JSON, which costs seconds at 100 000
+    # responses on SQLite and PostgreSQL alike (bench/README.md). Never written directly.
+    #: bilan-individuel: satisfaction_globale (1–4)
+    fact_satisfaction_globale: Mapped[int | None] = mapped_column(Integer)
+    #: bilan-individuel: experience_groupe (oui/non/nsp)
+    fact_experience_groupe: Mapped[str | None] = mapped_column(String(3))
+    #: bilan-individuel: demarche_active (oui/non/nsp)
+    fact_demarche_active: Mapped[str | None] = mapped_column(String(3))
+    #: bilan-individuel: isolement_rompu (oui/non/nsp)
+    fact_isolement_rompu: Mapped[str | None] = mapped_column(String(3))
+    #: bilan-individuel: projet_plus_precis (oui/non/nsp)
+    fact_projet_plus_precis: Mapped[str | None] = mapped_column(String(3))
+    #: bilan-individuel: the five objectives (1–4)
+    fact_obj_possibles: Mapped[int | None] = mapped_column(Integer)
+    #: bilan-individuel: obj_competences (1–4)
+    fact_obj_competences: Mapped[int | None] = mapped_column(Integer)
+    #: bilan-individuel: obj_remobilisation (1–4)
+    fact_obj_remobilisation: Mapped[int | None] = mapped_column(Integer)
+    #: bilan-individuel: obj_confiance (1–4)
+    fact_obj_confiance: Mapped[int | None] = mapped_column(Integer)
+    #: bilan-individuel: obj_territoire (1–4)
+    fact_obj_territoire: Mapped[int | None] = mapped_column(Integer)
+    #: suivi-referent part A: situation
+    fact_situation: Mapped[str | None] = mapped_column(String(20))
     #: Set when the response is sent; a draft until then
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The referent who helped the participant fill it in, if any
@@ -96,3 +123,29 @@ class Response(db.Model):
     def is_submitted(self) -> bool:
         """Whether the response was sent (not a draft)."""
         return self.submitted_at is not None
+
+
+#: Question id → type of its fact column (int or str)
+FACTS = {
+    "satisfaction_globale": int, "experience_groupe": str, "demarche_active": str,
+    "isolement_rompu": str, "projet_plus_precis": str, "obj_possibles": int,
+    "obj_competences": int, "obj_remobilisation": int, "obj_confiance": int,
+    "obj_territoire": int, "situation": str,
+}
+
+
+def facts_of(answers: dict | None) -> dict:
+    """The fact columns for these answers (wrongly typed values are left out, not guessed)."""
+    facts = {}
+    for question_id, kind in FACTS.items():
+        value = (answers or {}).get(question_id)
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+        facts[f"fact_{question_id}"] = value if ok else None
+    return facts
+
+
+@event.listens_for(Response.answers, "set")
+def _copy_facts(target: Response, value, oldvalue, initiator) -> None:
+    """Keep the fact columns equal to the answers, whoever sets them."""
+    for column, fact in facts_of(value).items():
+        setattr(target, column, fact)

@@ -16,6 +16,8 @@ from .lookup import stage_or_404
 from .programme import programme_grid
 
 
+#: Stages per page of the across-stages table (the totals always cover the whole selection)
+PER_PAGE = 50
 #: Figure key → key of its "non renseigné" count
 UNKNOWN_KEYS = {"moins_26": "age", "age_min": "age", "jusqu_au_bout": "presence_dernier_jour",
                 "jusqu_au_bout_satisfaits": "presence_dernier_jour", "bilans_recus": "bilans"}
@@ -61,14 +63,18 @@ def impact_all():
     """Every stage side by side, filtered by year and theme, with totals."""
     year, theme = _filters()
     summary = across_stages(date.today(), year, theme)
+    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max((len(summary.stages) + PER_PAGE - 1) // PER_PAGE, 1)
+    shown = summary.stages[(min(page, pages) - 1) * PER_PAGE:min(page, pages) * PER_PAGE]
     year_of = extract("year", Stage.start_date)
     years = [int(y) for y in db.session.scalars(select(year_of).distinct().order_by(year_of))]
     themes = db.session.scalars(select(Stage.theme).distinct().order_by(Stage.theme)).all()
-    charts = [comparison_chart(summary.stages, summary.tables, key, FIGURES[key][0])
+    charts = [comparison_chart(shown, summary.tables, key, FIGURES[key][0])
               for key in ("jusqu_au_bout_satisfaits", "projet_plus_precis", "sortie_culturelle")
               ] if summary.stages else []
     return render_template("team/impact_all.html", summary=summary, years=years, themes=themes,
-                           year=year, theme=theme, charts=charts)
+                           year=year, theme=theme, charts=charts, shown=shown,
+                           page=min(page, pages), pages=pages)
 
 
 @bp.route("/stages/<int:stage_id>/rapport")
