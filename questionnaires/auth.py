@@ -30,7 +30,9 @@ class LoginForm(FrenchForm):
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The logged-in user, from the id kept in the session cookie."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 12):
+        return None
+    return db.session.get(User, int(user_id))
 
 
 def _safe_next(target: str | None) -> str | None:

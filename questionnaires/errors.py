@@ -1,6 +1,7 @@
 """Error pages in French: what happened and what to do."""
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -52,6 +53,15 @@ def register(app: Flask) -> None:
             custom = error.description != type(error).description
             return render_error(error.code, message=error.description if custom else None)
         return error
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        # A number no id can be (…?id=99999999999999999999): SQLite overflows, PostgreSQL
+        # refuses the value. Nothing can match it.
+        db.session.rollback()
+        return render_error(404, message="Cet élément n'existe pas : le numéro demandé est "
+                                         "hors limites. Vérifiez l'adresse.")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -41,3 +41,13 @@ class MultiCheckboxField(SelectMultipleField):
         allowed = {choice.value for choice in self.choices or []}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError("Une des cases cochées n'existe plus. Rechargez la page.")
+
+
+def posted_json():
+    """The request's JSON body, or None if it is absent, invalid or absurdly nested."""
+    from flask import request
+
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # json raises it, not a ValueError, for '[[[[…' bombs
+        return None

@@ -8,7 +8,7 @@ from flask import (
 from . import bilan
 from .errors import render_error
 from .extensions import db
-from .forms import FrenchForm
+from .forms import FrenchForm, posted_json
 from .engine import is_shown
 from .questionnaire_forms import build_form
 from .responses import activity_choices
@@ -133,6 +133,8 @@ def _welcome(participant, response, definition, locked: bool):
 def assisted():
     """The marker "rempli avec l'aide de : [référent]", set or cleared from the tablet."""
     participant, response, _ = _current()
+    if participant.stage.bilans_locked_at is not None:
+        return render_error(409, "Bilan clos", LOCKED)
     if not FrenchForm().validate_on_submit():
         return render_error(400, "Formulaire expiré", "Rechargez la page et recommencez.")
     helped = request.form.get("aide") == "oui" and participant.referent is not None
@@ -147,7 +149,7 @@ def autosave():
     participant, response, _ = _current()
     if participant.stage.bilans_locked_at is not None:
         return jsonify(error=LOCKED), 409
-    payload = request.get_json(silent=True)
+    payload = posted_json()
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
         return jsonify(error="Réponses illisibles : rechargez la page."), 400

@@ -14,6 +14,7 @@ from flask import (
 from . import suivi
 from .engine import is_shown
 from .extensions import db
+from .forms import posted_json
 from .followups import Settings, link_expires_on
 from .models import utcnow
 
@@ -157,7 +158,7 @@ def _render(invitation, token: str, errors: dict, editing: str = ""):
 def autosave(token: str):
     """Autosave as the referent answers (JSON): {"cards": {id: answers}, "referent": answers}."""
     invitation = _invitation(token, as_json=True)
-    payload = request.get_json(silent=True)
+    payload = posted_json()
     if not isinstance(payload, dict) or not isinstance(payload.get("cards", {}), dict) \
             or not isinstance(payload.get("referent", {}), dict):
         return jsonify(error="Réponses illisibles : rechargez la page."), 400

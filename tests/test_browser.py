@@ -396,15 +396,17 @@ def test_terminer_leaves_nothing_on_the_tablet(tablet, tablet_context, person, s
     tablet_context.set_offline(False)
     wait_saved(page)
     assert someone.answers() == {"satisfaction_globale": 4, "experience_groupe": "oui"}
-    # Whatever else this origin may have kept must go too.
+    # Whatever else this origin may have kept must go too, except the unsent answers of
+    # another participant who left without network: they are theirs to send next time.
     page.evaluate("""() => { localStorage.setItem('brouillon-ancien', 'x');
+                             localStorage.setItem('bilan-pending:other', '{"obj_confiance": 3}');
                              sessionStorage.setItem('etape', '1'); }""")
 
     page.locator("header.tablet-bar").get_by_role("button", name="Terminer").tap()
     page.wait_for_url("**/bilan/au-revoir")
     assert page.get_by_role("heading", level=1).inner_text() == "À bientôt !"
     shots.take(page, "2-au-revoir")
-    assert page.evaluate("() => localStorage.length") == 0
+    assert page.evaluate("() => Object.keys(localStorage)") == ["bilan-pending:other"]
     assert page.evaluate("() => sessionStorage.length") == 0
     assert someone.first_name not in page.content()
 

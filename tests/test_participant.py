@@ -229,3 +229,20 @@ def test_a_sent_bilan_cannot_be_emptied_of_a_required_answer(tablet, demo):
     assert "satisfaction_globale" in body["errors"]
     stored = _response(demo, tablet.participant_id).answers
     assert stored["satisfaction_globale"] == 4 and "temoignage" not in stored
+
+
+def test_a_json_bomb_in_the_autosave_is_a_400_not_a_500(tablet):
+    token = csrf_token(tablet.get("/bilan/etape/1"))
+    response = tablet.post("/bilan/brouillon", data="[" * 100_000, content_type="application/json",
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 400
+
+
+def test_the_helper_marker_cannot_change_once_locked(tablet, demo):
+    token = csrf_token(tablet.get("/bilan/etape/0"))
+    with demo.app_context():
+        db.session.get(Stage, 2).bilans_locked_at = datetime.now(timezone.utc)
+        db.session.commit()
+    response = tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "oui"})
+    assert response.status_code == 409
+    assert _response(demo, tablet.participant_id).assisted_by_id is None

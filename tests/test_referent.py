@@ -166,7 +166,7 @@ def test_values_outside_the_choices_get_a_message_by_the_question(sent):
         assert saved.status_code == 200, answers
         assert saved.get_json()["errors"][str(alex)], answers
     for body in ("pas du json", "[1, 2]", '{"cards": [1]}', '{"cards": {"1": "x"}}',
-                 '{"referent": "x"}'):
+                 '{"referent": "x"}', "[" * 100_000):
         bad = client.post(f"{url}/brouillon", data=body, headers={"X-CSRFToken": token,
                                                                   "Content-Type": "application/json"})
         assert bad.status_code == 400, body

@@ -265,3 +265,22 @@ def test_archive_download_and_upload_pages(demo, auth):
     assert "Archive refusée" in bad.get_data(as_text=True)
     with demo.app_context():
         assert db.session.scalar(select(func.count(Stage.id))) == 3
+
+
+@pytest.mark.parametrize("url", ["/equipe/stages/99999999999999999999999",
+                                 "/equipe/stages/1/participants/123456789012345678901234567890",
+                                 "/equipe/referents/nouveau?structure=99999999999999999999999"])
+def test_numbers_beyond_any_id_are_answered_not_crashed(demo, auth, url):
+    client = demo.test_client()
+    type(auth)(demo, client).login()
+    assert client.get(url).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("cell", ["²:1:present", "1:²:present", "9" * 40 + ":1:present"])
+def test_attendance_refuses_exotic_digits(demo, auth, cell):
+    client = demo.test_client()
+    type(auth)(demo, client).login()
+    token = csrf_token(client.get("/equipe/stages/2/presences"))
+    response = client.post("/equipe/stages/2/presences", data={"csrf_token": token, "cell": cell},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400

@@ -1,12 +1,13 @@
 """Participants of a stage: list, add, edit, remove; capacity enforced."""
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from wtforms.fields.choices import SelectChoice
 
 from ..enrolment import capacity_message
 from ..extensions import db
-from ..models import Participant, Stage, Structure
+from ..models import Participant, Referent, Stage, Structure
 from . import bp
 from .forms import ConfirmForm, ParticipantForm
 from .lookup import in_stage_or_404, stage_or_404
@@ -55,7 +56,11 @@ def _full(stage: Stage, form: ParticipantForm, participant: Participant | None) 
 def participants(stage_id: int):
     """The stage's participants with their referent and convention."""
     stage = stage_or_404(stage_id)
-    return render_template("team/participants.html", stage=stage, delete_form=ConfirmForm())
+    people = db.session.scalars(
+        select(Participant).where(Participant.stage_id == stage.id).order_by(Participant.id)
+        .options(selectinload(Participant.referent).selectinload(Referent.structure))).all()
+    return render_template("team/participants.html", stage=stage, people=people,
+                           delete_form=ConfirmForm())
 
 
 @bp.route("/stages/<int:stage_id>/participants/nouveau", methods=["GET", "POST"])

@@ -4,9 +4,17 @@
 (function () {
   "use strict";
 
-  // "Terminer" and the goodbye page empty this origin's storage for the next person.
+  // "Terminer" and the goodbye page empty this origin's storage for the next person, except
+  // answers that another participant could not send yet (network down when they left): those
+  // are theirs, and go to the server at their next visit, never lost by someone else's tap.
+  var ownKey = null;
   function clearStorage() {
-    try { window.localStorage.clear(); window.sessionStorage.clear(); } catch (e) { /* private mode */ }
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf("bilan-pending:") !== 0 || key === ownKey) window.localStorage.removeItem(key);
+      });
+      window.sessionStorage.clear();
+    } catch (e) { /* private mode: nothing was stored */ }
   }
   // Before "Terminer", answers still waiting in the browser must reach the server: they would
   // be lost with the storage. Without network, Terminer waits and says why.
@@ -47,6 +55,7 @@
   if (!form || form.hasAttribute("data-locked")) return;
   var statusLine = document.getElementById("save-status");
   var storageKey = "bilan-pending:" + form.dataset.owner;
+  ownKey = storageKey;
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var pending = load();
   var timer = null;
