@@ -120,6 +120,8 @@ class StageFigures:
     unknown: dict = field(default_factory=dict)
     #: Facts that explain a figure (no cultural outing planned, follow-up not due yet)
     notes: dict = field(default_factory=dict)
+    #: Sum of each objective's scores, so that totals average exactly (means are rounded)
+    sums: dict = field(default_factory=dict)
 
 
 def _people_totals(flags):
@@ -146,7 +148,8 @@ def _people_totals(flags):
     for key in OBJECTIVES:
         column = getattr(c, key)
         columns += [func.avg(column).label(f"{key}_mean"), func.count(column).label(f"{key}_known"),
-                    func.sum(_flag(column >= 3)).label(f"{key}_high")]
+                    func.sum(_flag(column >= 3)).label(f"{key}_high"),
+                    func.sum(column).label(f"{key}_sum")]
     return columns
 
 
@@ -237,7 +240,8 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
                "projet_plus_precis": enrolled - get("projet_known"),
                "isolement_rompu": enrolled - get("isolement_known"),
                "experience_groupe": enrolled - get("experience_known")} if row is not None else {}
-    return StageFigures(stage.id, figures, unknown, notes)
+    sums = {key: c.get(f"{key}_sum") or 0 for key in OBJECTIVES}
+    return StageFigures(stage.id, figures, unknown, notes, sums)
 
 
 def _orientation_counts(stage_ids, flags, dialect) -> dict:

@@ -49,7 +49,7 @@ def _totals(ids, tables: list[StageFigures]) -> StageFigures:
     """
     counts = dict.fromkeys(COUNTS, 0)
     ratios = {key: [0, 0, False] for key in RATIOS}  # n, of, seen as due
-    objectives = {key: [0.0, 0, 0] for key in OBJECTIVES}  # weighted sum, n, of
+    objectives = {key: [0, 0, 0] for key in OBJECTIVES}  # sum of scores, n, of
     orientation: dict = {}
     situations = dict.fromkeys(SITUATIONS, 0)
     situations_due = False
@@ -68,8 +68,7 @@ def _totals(ids, tables: list[StageFigures]) -> StageFigures:
                 total[2] = True
         for key, part in f["objectifs"].items():
             total = objectives[key]
-            if part["moyenne"] is not None:
-                total[0] += part["moyenne"] * part["of"]
+            total[0] += table.sums.get(key, 0)
             total[1] += part["n"]
             total[2] += part["of"]
         for value, count in f["projet_plus_precis"]["orientation"].items():
@@ -91,8 +90,8 @@ def _totals(ids, tables: list[StageFigures]) -> StageFigures:
             figures[key] = {"n": n, "of": of}
     figures["projet_plus_precis"]["orientation"] = orientation
     figures["suivi_situation"] = situations if situations_due or not tables else "pas encore dû"
-    figures["objectifs"] = {key: {"moyenne": round(weighted / of, 2) if of else None, "n": n, "of": of}
-                            for key, (weighted, n, of) in objectives.items()}
+    figures["objectifs"] = {key: {"moyenne": round(score / of, 2) if of else None, "n": n, "of": of}
+                            for key, (score, n, of) in objectives.items()}
     figures["structures"] = db.session.scalar(
         select(func.count(distinct(Referent.structure_id)))
         .join(Participant, Participant.referent_id == Referent.id)

@@ -242,3 +242,16 @@ def test_fact_columns_follow_the_answers_whoever_sets_them(demo):
         db.session.expire_all()
         stored = db.session.get(Response, response.id)
         assert (stored.fact_satisfaction_globale, stored.fact_isolement_rompu) == (1, "nsp")
+
+
+def test_totals_average_the_objectives_exactly(app, small):
+    """Two identical stages: the total mean is the stage's, computed from the summed scores."""
+    from questionnaires.archive import export_stage, import_archive
+    with app.app_context():
+        archive = export_stage(db.session.get(Stage, small))
+        import_archive(archive)
+        db.session.commit()
+        summary = across_stages(TODAY)
+        one = summary.tables[small].figures["objectifs"]["obj_possibles"]
+        assert summary.total.figures["objectifs"]["obj_possibles"] == {
+            "moyenne": one["moyenne"], "n": 2 * one["n"], "of": 2 * one["of"]}
