@@ -73,6 +73,11 @@ def _raw(prefix: str, questions) -> dict:
     return raw
 
 
+def _worth_saving(raw: dict, response) -> bool:
+    """An untouched card posts only its empty comment box: that must not create a draft."""
+    return bool(raw) and (response is not None or any(v not in ("", None, []) for v in raw.values()))
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def page(token: str):
     """The stage in one line, one card per participant (part A), then part B."""
@@ -92,10 +97,11 @@ def page(token: str):
     errors: dict = {}
     for pid, card in cards.items():
         raw = _raw(f"p{pid}-", suivi.questions(card.response, card.participant))
-        if raw:
+        if _worth_saving(raw, card.response):
             errors[pid] = suivi.save(invitation, card.participant, raw)
-    raw_b = _raw("b-", suivi.questions(suivi.part_b(invitation), None))
-    if raw_b:
+    part_b = suivi.part_b(invitation)
+    raw_b = _raw("b-", suivi.questions(part_b, None))
+    if _worth_saving(raw_b, part_b):
         errors["b"] = suivi.save(invitation, None, raw_b)
     db.session.commit()
     _act(invitation, action, acted, errors, now)

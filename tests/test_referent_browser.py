@@ -1,0 +1,249 @@
+"""The referent's 3-month follow-up page in a real Chromium (Debian's package, driven by Playwright).
+
+A referent opens the personal link of their invitation at phone size (390×844, touch) and
+laptop size (1280×800, mouse), answers part A for one participant, loses and gets back the
+connection, then sends the card. After each step the test reads the database to check what
+the server really holds. Screenshots go to tests/artifacts/referent-<size>-<step>.png.
+"""
+import pytest
+from sqlalchemy import select
+
+from questionnaires import suivi
+from questionnaires.extensions import db
+from questionnaires.followups import dispatch_due
+from questionnaires.models import FollowupInvitation, Participant, Referent, Response
+from tests.browser_support import (
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SAVED, TIMEOUT_MS, poll, require_chromium, serve,
+)
+from tests.conftest import REQUIRE_SYSTEM_PARTS
+from tests.followup_support import DUE, make_stage
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "laptop": {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False},
+}
+#: Part A of one participant, as the referent gives it (echelle4 answers are stored as ints).
+PART_A = {"nouvelles": "oui", "situation": "formation", "apport_stage": 4,
+          "confiance_observee": 3, "mobilite_observee": 2}
+#: Bounded wait for the offline answer to reach the server once back online (the page retries
+#: every 5 s and also on the "online" event).
+BACK_ONLINE_SECONDS = 15
+
+
+# Fixtures -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chromium():
+    require_chromium(REQUIRE_SYSTEM_PARTS)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=[f"{k}-{v['viewport']['width']}x{v['viewport']['height']}"
+                                             for k, v in VIEWPORTS.items()])
+def device(request):
+    return request.param
+
+
+@pytest.fixture
+def sent(app):
+    """Nadia follows Alex and Sam, Paul follows Inès (same stage); Nadia also follows
+    Autrestage in another stage. The invitations are sent (mail suppressed when TESTING)."""
+    with app.app_context():
+        make_stage({"nadia@example.org": ["Alex", "Sam"], "paul@example.org": ["Inès"]})
+        make_stage({"nadia@example.org": ["Autrestage"]}, title="Métiers du sport")
+        dispatch_due(DUE)
+    return app
+
+
+@pytest.fixture
+def site(sent):
+    with serve(sent) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def context(chromium, device):
+    options = VIEWPORTS[device]
+    context = chromium.new_context(**options, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+class Referent_:
+    """Nadia's link for the accueil stage, and the ids of the people on the page."""
+
+    def __init__(self, app, site, device):
+        self.app, self.device = app, device
+        self.size = "{width}x{height}".format(**VIEWPORTS[device]["viewport"])
+        self.touch = VIEWPORTS[device]["has_touch"]
+        with app.app_context():
+            invitation = db.session.scalar(
+                select(FollowupInvitation).join(Referent)
+                .where(Referent.email == "nadia@example.org")
+                .where(FollowupInvitation.stage.has(theme="accueil-billetterie"))
+                .order_by(FollowupInvitation.id))
+            assert invitation is not None, "no invitation planned for Nadia"
+            self.link = f"{site}/suivi/{suivi.link_token(invitation)}"
+            self.ids = {p.first_name: p.id for p in db.session.scalars(select(Participant))}
+
+    # The page ---------------------------------------------------------------------------------
+
+    def shot(self, page, step: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"referent-{self.size}-{step}.png"), full_page=True)
+
+    def press(self, locator) -> None:
+        """A tap on the phone, a click on the laptop."""
+        locator.tap() if self.touch else locator.click()
+
+    def card(self, page, first_name: str):
+        return page.locator(f'[data-card="{self.ids[first_name]}"]')
+
+    def answer(self, page, first_name: str, question: str, value) -> None:
+        box = self.card(page, first_name).locator(f'fieldset[data-question="{question}"]')
+        self.press(box.locator(f'label:has(input[value="{value}"])'))
+        assert box.locator(f'input[value="{value}"]').is_checked()
+
+    def wait_status(self, page, state: str, text: str | None = None) -> None:
+        page.wait_for_function(
+            """([state, text]) => {
+                const s = document.getElementById('save-status');
+                return s && s.dataset.state === state
+                    && (text === null || s.textContent.trim() === text);
+            }""", arg=[state, text], timeout=TIMEOUT_MS)
+
+    # The database -----------------------------------------------------------------------------
+
+    def part_a(self, first_name: str):
+        """(answers, submitted_at, referent email) of the part A, or None."""
+        with self.app.app_context():
+            response = db.session.scalar(
+                select(Response).where(Response.participant_id == self.ids[first_name],
+                                       Response.questionnaire == suivi.QUESTIONNAIRE))
+            if response is None:
+                return None
+            return dict(response.answers), response.submitted_at, response.referent.email
+
+    def holds(self, first_name: str, expected: dict):
+        """The part A when it holds every expected answer, else None."""
+        found = self.part_a(first_name)
+        if found and all(found[0].get(k) == v for k, v in expected.items()):
+            return found
+        return None
+
+
+@pytest.fixture
+def nadia(sent, site, device):
+    return Referent_(sent, site, device)
+
+
+def _no_sideways_scroll(page) -> None:
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width}"
+
+
+# Tests ----------------------------------------------------------------------------------------
+
+def test_answers_are_autosaved_as_a_draft_and_only_her_people_are_shown(page, nadia):
+    page.goto(nadia.link)
+    nadia.shot(page, "1-opened")
+    text = page.locator("body").inner_text()
+    assert "Bonjour" in text and "Métiers de l'accueil et de la billetterie" in text
+    assert "Alex" in text and "Sam" in text
+    assert "Inès" not in text, "another referent's participant is shown"
+    assert "Autrestage" not in text, "a participant of another stage is shown"
+    assert page.locator("[data-card]:not([data-card=b])").count() == 2
+    _no_sideways_scroll(page)
+
+    for question, value in PART_A.items():
+        nadia.answer(page, "Alex", question, value)
+    # "formation" shows the conditional question about the sector.
+    assert nadia.card(page, "Alex").locator('fieldset[data-question="secteur_stage"]').is_visible()
+    nadia.wait_status(page, "saved", SAVED)
+    found = poll(lambda: nadia.holds("Alex", PART_A), 5)
+    assert found, f"the server holds {nadia.part_a('Alex')}"
+    answers, submitted_at, email = found
+    assert submitted_at is None  # a draft
+    assert email == "nadia@example.org"
+    assert nadia.part_a("Sam") is None and nadia.part_a("Inès") is None
+    nadia.shot(page, "2-saved")
+
+    # The draft comes back on a fresh load of the same link.
+    page.reload()
+    card = nadia.card(page, "Alex")
+    assert card.locator('fieldset[data-question="situation"] input[value="formation"]').is_checked()
+    assert card.locator('fieldset[data-question="apport_stage"] input[value="4"]').is_checked()
+
+
+def test_an_answer_given_offline_reaches_the_server_once_back_online(page, context, nadia):
+    page.goto(nadia.link)
+    nadia.answer(page, "Alex", "nouvelles", "oui")
+    nadia.wait_status(page, "saved", SAVED)
+    assert poll(lambda: nadia.holds("Alex", {"nouvelles": "oui"}), 5)
+
+    context.set_offline(True)
+    nadia.answer(page, "Alex", "apport_stage", 2)
+    nadia.wait_status(page, "offline")
+    assert "Pas de connexion" in page.locator("#save-status").inner_text()
+    nadia.shot(page, "3-offline")
+    answers = nadia.part_a("Alex")[0]
+    assert "apport_stage" not in answers, "saved although the browser is offline?"
+
+    context.set_offline(False)
+    found = poll(lambda: nadia.holds("Alex", {"nouvelles": "oui", "apport_stage": 2}),
+                 BACK_ONLINE_SECONDS)
+    assert found, f"still not on the server after {BACK_ONLINE_SECONDS} s: {nadia.part_a('Alex')}"
+    assert found[1] is None
+    nadia.wait_status(page, "saved", SAVED)
+    nadia.shot(page, "4-back-online")
+
+
+def test_sending_the_card_submits_part_a_and_a_reload_shows_it_sent(page, nadia):
+    page.goto(nadia.link)
+    for question, value in PART_A.items():
+        nadia.answer(page, "Alex", question, value)
+    nadia.wait_status(page, "saved", SAVED)
+    assert poll(lambda: nadia.holds("Alex", PART_A), 5)
+
+    send = nadia.card(page, "Alex").get_by_role("button", name="Envoyer pour Alex")
+    with page.expect_navigation():
+        nadia.press(send)
+    found = poll(lambda: (nadia.part_a("Alex") or (None, None, None))[1] is not None, 5)
+    assert found, f"part A not submitted: {nadia.part_a('Alex')}"
+    answers, submitted_at, _ = nadia.part_a("Alex")
+    assert submitted_at is not None
+    assert all(answers.get(k) == v for k, v in PART_A.items()), answers
+    # Only the card that was sent: Sam's untouched card (an empty comment box in the form)
+    # creates no draft.
+    assert nadia.part_a("Sam") is None
+    nadia.shot(page, "5-sent")
+
+    page.reload()
+    card = nadia.card(page, "Alex")
+    assert "card-suivi--done" in (card.get_attribute("class") or "")
+    assert card.locator(".status").inner_text().strip() == "Envoyé"
+    assert "Réponses envoyées." in card.inner_text()
+    assert card.get_by_role("button", name="Envoyer pour Alex").count() == 0
+    assert card.get_by_role("link", name="Modifier les réponses pour Alex").is_visible()
+    # Sam's card is still to answer.
+    assert nadia.card(page, "Sam").get_by_role("button", name="Envoyer pour Sam").count() == 1
+    nadia.shot(page, "6-reloaded")
