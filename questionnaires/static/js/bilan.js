@@ -56,10 +56,8 @@
   var statusLine = document.getElementById("save-status");
   var storageKey = "bilan-pending:" + form.dataset.owner;
   ownKey = storageKey;
-  var csrf = form.querySelector("input[name=csrf_token]").value;
   var pending = load();
   var timer = null;
-  var submitting = false;
 
   function load() {
     try { return JSON.parse(window.localStorage.getItem(storageKey)) || {}; } catch (e) { return {}; }
@@ -74,21 +72,9 @@
     statusLine.dataset.state = state;
     statusLine.textContent = text;
   }
+  function waiting() { return Object.keys(pending).length > 0; }
 
   function questions() { return form.querySelectorAll("fieldset[data-question]"); }
-  function valueOf(fieldset) {
-    var type = fieldset.dataset.type;
-    var inputs = fieldset.querySelectorAll("input, textarea");
-    if (type === "choix_multiples" || type === "activites") {
-      return Array.prototype.filter.call(inputs, function (i) { return i.checked; })
-        .map(function (i) { return i.value; });
-    }
-    if (type === "consentement") return inputs[0].checked;
-    if (type === "texte_court" || type === "texte_long") return inputs[0].value;
-    var checked = fieldset.querySelector("input:checked");
-    if (!checked) return null;
-    return type === "echelle4" ? parseInt(checked.value, 10) : checked.value;
-  }
   function apply(fieldset, value) {
     var type = fieldset.dataset.type;
     var inputs = fieldset.querySelectorAll("input, textarea");
@@ -105,111 +91,45 @@
       if (!fieldset.dataset.shownIf) return;
       var rule = JSON.parse(fieldset.dataset.shownIf);
       var target = byId(rule.question);
-      if (target) fieldset.hidden = rule["in"].indexOf(valueOf(target)) === -1;
+      if (target) fieldset.hidden = rule["in"].indexOf(Answers.valueOf(target)) === -1;
     });
   }
 
-  function remember(fieldset) {
-    pending[fieldset.dataset.question] = valueOf(fieldset);
+  var flush = Answers.saver({
+    url: form.dataset.autosave,
+    csrf: form.querySelector("input[name=csrf_token]").value,
+    setStatus: setStatus,
+    offlineText: "Hors ligne — vos réponses sont gardées sur la tablette. Elles partiront dès le retour du réseau.",
+    snapshot: function () { return waiting() ? JSON.parse(JSON.stringify(pending)) : null; },
+    body: function (snapshot) { return { answers: snapshot }; },
+    waiting: waiting,
+    saved: function (snapshot, data) {
+      Object.keys(snapshot).forEach(function (key) {
+        if (JSON.stringify(pending[key]) === JSON.stringify(snapshot[key])) delete pending[key];
+      });
+      persist();
+      var errors = data.errors || {};
+      Object.keys(errors).forEach(function (id) {
+        var fieldset = byId(id);
+        if (fieldset) Answers.showError(fieldset, errors[id]);
+      });
+    }
+  });
+
+  Answers.watch(form, function (fieldset) {
+    pending[fieldset.dataset.question] = Answers.valueOf(fieldset);
     persist();
     refreshConditions();
     clearTimeout(timer);
     timer = setTimeout(flush, fieldset.dataset.type.indexOf("texte") === 0 ? 800 : 0);
-  }
-
-  // One save at a time; a call during a save waits for it, then sends what is still waiting.
-  var inflight = null;
-  function flush() {
-    if (inflight) return inflight.then(flush);
-    var snapshot = JSON.parse(JSON.stringify(pending));
-    if (!Object.keys(snapshot).length) return Promise.resolve(true);
-    setStatus("saving", "Enregistrement…");
-    inflight = fetch(form.dataset.autosave, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify({ answers: snapshot })
-    }).then(function (response) {
-      return response.json().then(function (data) {
-        if (!response.ok) throw { fatal: true, message: data.error };
-        Object.keys(snapshot).forEach(function (key) {
-          if (JSON.stringify(pending[key]) === JSON.stringify(snapshot[key])) delete pending[key];
-        });
-        persist();
-        showErrors(data.errors || {});
-        return true;
-      });
-    }).catch(function (error) {
-      if (error && error.fatal) {
-        setStatus("error", error.message || "Vos réponses n'ont pas pu être enregistrées.");
-      } else {
-        setStatus("offline", "Hors ligne — vos réponses sont gardées sur la tablette. Elles partiront dès le retour du réseau.");
-        clearTimeout(retry);
-        retry = setTimeout(flush, 5000);
-      }
-      return false;
-    }).then(function (ok) {
-      inflight = null;
-      if (!ok) return false;
-      // Answers given during this save go now; "enregistré" only once nothing waits.
-      if (Object.keys(pending).length) return flush();
-      setStatus("saved", "Réponses enregistrées.");
-      return true;
-    });
-    return inflight;
-  }
-  var retry = null;
-
-  function showErrors(errors) {
-    Object.keys(errors).forEach(function (id) {
-      var fieldset = byId(id);
-      if (!fieldset) return;
-      var line = fieldset.querySelector(".error");
-      if (!line) {
-        line = document.createElement("p");
-        line.className = "error";
-        line.setAttribute("role", "alert");
-        fieldset.querySelector("legend").insertAdjacentElement("afterend", line);
-      }
-      line.textContent = errors[id];
-      fieldset.classList.add("question--error");
-    });
-  }
-
-  form.addEventListener("change", function (event) {
-    var fieldset = event.target.closest("fieldset[data-question]");
-    if (fieldset) remember(fieldset);
   });
-  form.addEventListener("input", function (event) {
-    var target = event.target;
-    if (target.tagName !== "TEXTAREA" && target.type !== "text") return;
-    var fieldset = target.closest("fieldset[data-question]");
-    if (fieldset) remember(fieldset);
-  });
-  window.addEventListener("online", flush);
   answersSafe = function () {
-    return flush().then(function (ok) { return ok || !Object.keys(pending).length; });
+    return flush().then(function (ok) { return ok || !waiting(); });
   };
-
   // Leaving the page (Suivant, Précédent, Envoyer): first make sure every answer is on the server.
-  form.addEventListener("submit", function (event) {
-    if (submitting) { event.preventDefault(); return; }
-    var submitter = event.submitter;
-    event.preventDefault();
-    flush().then(function (ok) {
-      if (!ok && Object.keys(pending).length) {
-        setStatus("offline", "Pas de réseau : vos réponses sont gardées sur la tablette. Réessayez quand le réseau revient.");
-        return;
-      }
-      submitting = true;
-      var action = document.createElement("input");
-      action.type = "hidden";
-      action.name = "action";
-      action.value = submitter && submitter.value ? submitter.value : "suivant";
-      form.appendChild(action);
-      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
-      form.submit();
-    });
-  });
+  Answers.guardSubmit(form, flush, waiting, setStatus,
+    "Pas de réseau : vos réponses sont gardées sur la tablette. Réessayez quand le réseau revient.",
+    "suivant");
 
   // Answers kept from an earlier visit without network are newer than the page: put them back.
   Object.keys(pending).forEach(function (id) {
@@ -217,5 +137,5 @@
     if (fieldset) apply(fieldset, pending[id]);
   });
   refreshConditions();
-  if (Object.keys(pending).length) flush();
+  if (waiting()) flush();
 })();
