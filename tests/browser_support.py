@@ -116,3 +116,33 @@ def poll(predicate, seconds: float):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.1)
+
+
+def launch_chromium(required: bool):
+    """Debian's Chromium driven by Playwright, for one test module (a generator fixture body)."""
+    require_chromium(required)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def french_context(browser, **options):
+    """A browser context in French, Paris time, bounded waits (a generator fixture body)."""
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+def page_without_js_errors(context):
+    """A page whose JavaScript errors fail the test (a generator fixture body)."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"

@@ -14,8 +14,8 @@ from questionnaires import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from tests.browser_support import (
-    CHROMIUM, CHROMIUM_ARGS, SAVED, TIMEOUT_MS, Shots, answer, fieldset, pending_keys,
-    poll, require_chromium, serve, wait_saved,
+    SAVED, Shots, answer, fieldset, french_context, launch_chromium, page_without_js_errors,
+    pending_keys, poll, serve, wait_saved,
 )
 from tests.conftest import REQUIRE_SYSTEM_PARTS
 
@@ -56,14 +56,7 @@ REQUIRED = [
 
 @pytest.fixture(scope="module")
 def chromium():
-    require_chromium(REQUIRE_SYSTEM_PARTS)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch_chromium(REQUIRE_SYSTEM_PARTS)
 
 
 @pytest.fixture(params=list(VIEWPORTS.values()), ids=list(VIEWPORTS))
@@ -81,21 +74,12 @@ def site(demo):
 @pytest.fixture
 def tablet_context(chromium, viewport):
     """A tablet: touch screen, French locale, one of the two orientations."""
-    context = chromium.new_context(viewport=viewport, locale="fr-FR", has_touch=True,
-                                   timezone_id="Europe/Paris")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
+    yield from french_context(chromium, viewport=viewport, has_touch=True)
 
 
 @pytest.fixture
 def tablet(tablet_context):
-    page = tablet_context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from page_without_js_errors(tablet_context)
 
 
 @pytest.fixture

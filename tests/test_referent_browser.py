@@ -13,7 +13,8 @@ from questionnaires.extensions import db
 from questionnaires.followups import dispatch_due
 from questionnaires.models import FollowupInvitation, Participant, Referent, Response
 from tests.browser_support import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SAVED, TIMEOUT_MS, poll, require_chromium, serve,
+    ARTIFACTS, SAVED, TIMEOUT_MS, french_context, launch_chromium, page_without_js_errors, poll,
+    serve,
 )
 from tests.conftest import REQUIRE_SYSTEM_PARTS
 from tests.followup_support import DUE, make_stage
@@ -36,14 +37,7 @@ BACK_ONLINE_SECONDS = 15
 
 @pytest.fixture(scope="module")
 def chromium():
-    require_chromium(REQUIRE_SYSTEM_PARTS)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch_chromium(REQUIRE_SYSTEM_PARTS)
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=[f"{k}-{v['viewport']['width']}x{v['viewport']['height']}"
@@ -71,21 +65,12 @@ def site(sent):
 
 @pytest.fixture
 def context(chromium, device):
-    options = VIEWPORTS[device]
-    context = chromium.new_context(**options, locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
+    yield from french_context(chromium, **VIEWPORTS[device])
 
 
 @pytest.fixture
 def page(context):
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from page_without_js_errors(context)
 
 
 class Referent_:
