@@ -6,6 +6,7 @@ error; `apply_import` writes that plan. Nothing is written unless the whole file
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .enrolment import enrolled_count
 from .extensions import db
@@ -68,16 +69,27 @@ def _identity(first: str, last: str | None, born) -> tuple:
     return (first.casefold(), (last or "").casefold(), born)
 
 
+def _known_referents(rows) -> dict[str, Referent]:
+    """The referents a file names that the service already knows, by e-mail, in one query."""
+    emails = {row.referent_email for row in rows if row.referent_email}
+    if not emails:
+        return {}
+    found = db.session.scalars(select(Referent).where(Referent.email.in_(emails))
+                               .options(selectinload(Referent.structure)))
+    return {referent.email: referent for referent in found}
+
+
 def _plan_referents(plan: ImportPlan) -> None:
     """New structures and referents to create; known referents are reused as they are."""
     structures = {name.casefold() for name in db.session.scalars(select(Structure.name))}
+    known = _known_referents(plan.rows)
     for row in plan.rows:
         if row.structure_name and row.structure_name.casefold() not in structures:
             structures.add(row.structure_name.casefold())
             plan.new_structures.append(row.structure_name)
         if not row.referent_email:
             continue
-        referent = db.session.scalar(select(Referent).where(Referent.email == row.referent_email))
+        referent = known.get(row.referent_email)
         if referent is None:
             if row.referent_email not in {email for _, email, _ in plan.new_referents}:
                 plan.new_referents.append(
@@ -101,11 +113,10 @@ def apply_import(stage: Stage, plan: ImportPlan) -> list[Participant]:
             select(Structure).where(func.lower(Structure.name) == structure_name.lower()))
         db.session.add(Referent(name=name, email=email, structure=structure))
     db.session.flush()
+    known = _known_referents(plan.rows)
     created = []
     for row in plan.rows:
-        referent = None
-        if row.referent_email:
-            referent = db.session.scalar(select(Referent).where(Referent.email == row.referent_email))
+        referent = known.get(row.referent_email) if row.referent_email else None
         person = Participant(
             stage=stage, first_name=row.first_name, last_name=row.last_name,
             birth_date=row.birth_date, gender=row.gender, city=row.city, qpv=row.qpv,

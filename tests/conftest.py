@@ -85,6 +85,14 @@ def auth(app, client):
     return AuthActions(app, client)
 
 
+@pytest.fixture
+def team(demo):
+    """A client logged in as a team member, on the demo data."""
+    client = demo.test_client()
+    AuthActions(demo, client).login()
+    return client
+
+
 def csrf_token(response) -> str:
     """The CSRF token printed in a page's form."""
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True)) \

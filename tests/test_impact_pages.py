@@ -9,15 +9,7 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.conftest import AuthActions
 from tests.test_impact import count_queries
-
-
-@pytest.fixture
-def team(demo):
-    client = demo.test_client()
-    AuthActions(demo, client).login()
-    return client
 
 
 def _csv(response) -> list[list[str]]:

@@ -4,16 +4,11 @@ from sqlalchemy import select
 from questionnaires import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import csrf_token
 
 
-def _team(app):
-    client = app.test_client()
-    AuthActions(app, client).login()
-    return client
 
-
-def test_status_of_each_bilan(demo):
+def test_status_of_each_bilan(demo, team):
     with demo.app_context():
         people = db.session.scalars(select(Participant).where(Participant.stage_id == 2)
                                     .order_by(Participant.id)).all()
@@ -22,13 +17,13 @@ def test_status_of_each_bilan(demo):
         done.answers = {"satisfaction_globale": 3}
         done.submitted_at = db.func.now()
         db.session.commit()
-    page = _team(demo).get("/equipe/stages/2/bilans").get_data(as_text=True)
+    page = team.get("/equipe/stages/2/bilans").get_data(as_text=True)
     assert "1 bilan envoyé sur 8" in page
     assert page.count("Pas commencé") == 6 and page.count("En cours") == 1 and page.count("Envoyé") == 1
 
 
-def test_read_only_bilan_shows_labels_not_codes(demo):
-    client = _team(demo)
+def test_read_only_bilan_shows_labels_not_codes(demo, team):
+    client = team
     with demo.app_context():
         response = db.session.scalar(select(Response).where(
             Response.stage_id == 1, Response.questionnaire == "bilan-individuel"))
@@ -40,15 +35,15 @@ def test_read_only_bilan_shows_labels_not_codes(demo):
     assert "<input" not in answers_part and "<textarea" not in answers_part
 
 
-def test_links_sheet_has_one_qr_code_per_participant(demo):
-    page = _team(demo).get("/equipe/stages/2/liens").get_data(as_text=True)
+def test_links_sheet_has_one_qr_code_per_participant(demo, team):
+    page = team.get("/equipe/stages/2/liens").get_data(as_text=True)
     assert page.count("<svg") >= 8 and page.count('class="link-card"') == 8
     assert "http://localhost/b/" in page
     assert "cdn" not in page.lower()
 
 
-def test_regenerating_a_link_kills_the_old_one(demo):
-    client = _team(demo)
+def test_regenerating_a_link_kills_the_old_one(demo, team):
+    client = team
     with demo.app_context():
         person = db.session.scalar(select(Participant).where(Participant.stage_id == 2))
         old, person_id = bilan.link_token(person), person.id
@@ -60,8 +55,8 @@ def test_regenerating_a_link_kills_the_old_one(demo):
     assert new != old and demo.test_client().get(f"/b/{new}").status_code == 302
 
 
-def test_lock_toggles(demo):
-    client = _team(demo)
+def test_lock_toggles(demo, team):
+    client = team
     page = client.get("/equipe/stages/2/bilans")
     client.post("/equipe/stages/2/bilans/verrou", data={"csrf_token": csrf_token(page)})
     with demo.app_context():
@@ -71,8 +66,8 @@ def test_lock_toggles(demo):
         assert db.session.get(Stage, 2).bilans_locked_at is None
 
 
-def test_team_sets_the_helper_marker(demo):
-    client = _team(demo)
+def test_team_sets_the_helper_marker(demo, team):
+    client = team
     with demo.app_context():
         person = db.session.scalar(select(Participant).where(Participant.stage_id == 2))
         person_id, referent_id = person.id, person.referent_id
@@ -83,8 +78,8 @@ def test_team_sets_the_helper_marker(demo):
         assert bilan.response_of(db.session.get(Participant, person_id)).assisted_by_id == referent_id
 
 
-def test_collective_bilan_draft_then_validation(demo):
-    client = _team(demo)
+def test_collective_bilan_draft_then_validation(demo, team):
+    client = team
     page = client.get("/equipe/stages/2/bilan-collectif")
     assert "Mercredi après-midi" in page.get_data(as_text=True)  # the stage's own programme
     token = csrf_token(page)

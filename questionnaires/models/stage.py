@@ -123,9 +123,11 @@ class Slot(db.Model):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"))
 
     stage: Mapped[Stage] = relationship(back_populates="slots")
-    venue: Mapped[Venue | None] = relationship()
+    # Loaded with the slots: the grid, the report and the archive read them for every slot.
+    venue: Mapped[Venue | None] = relationship(lazy="joined")
     professionals: Mapped[list["Professional"]] = relationship(
-        secondary=slot_professionals, back_populates="slots", order_by="Professional.id"
+        secondary=slot_professionals, back_populates="slots", order_by="Professional.id",
+        lazy="selectin",
     )
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ import segno
 from flask import current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import bilan
 from ..engine import get_definition, merge, validate_answers
@@ -19,7 +20,8 @@ from .lookup import in_stage_or_404, stage_or_404
 
 def _responses_by_participant(stage) -> dict:
     rows = db.session.scalars(select(Response).where(
-        Response.stage_id == stage.id, Response.questionnaire == bilan.QUESTIONNAIRE))
+        Response.stage_id == stage.id, Response.questionnaire == bilan.QUESTIONNAIRE)
+        .options(selectinload(Response.assisted_by)))
     return {r.participant_id: r for r in rows}
 
 
