@@ -44,12 +44,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine.init_app(app)
 
     from . import auth, errors, filters, participant, referent, scheduler
+    from .admin import bp as admin_bp
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(referent.bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(admin_bp)
     errors.register(app)
     filters.register(app)
 
