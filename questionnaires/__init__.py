@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     engine.init_app(app)
 
-    from . import auth, errors, filters, participant, ratelimit, referent, scheduler
+    from . import auth, errors, filters, headers, participant, ratelimit, referent, scheduler
     from .admin import bp as admin_bp
     from .team import bp as team_bp
 
@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     ratelimit.init_app(app)
     errors.register(app)
+    headers.init_app(app)
     filters.register(app)
 
     from .cli import register_cli
