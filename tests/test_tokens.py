@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, select, text
 
 from questionnaires import bilan, create_app, suivi, tokens
@@ -123,8 +124,22 @@ def _flask(url: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_the_migration_hashes_existing_links_with_the_installation_key(tmp_path):
     """Rows made before 0005 get the hash of the link they already had."""
-    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    assert _flask(url, "upgrade").returncode == 0
+    _migrate_with_rows(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+
+
+@pytest.mark.postgres
+def test_the_migration_hashes_existing_links_on_postgresql(postgres_url):
+    engine = create_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate_with_rows(postgres_url)
+
+
+def _migrate_with_rows(url: str) -> None:
+    result = _flask(url, "upgrade")
+    assert result.returncode == 0, result.stderr
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from questionnaires.demo import load_demo
