@@ -42,15 +42,7 @@ class LinkCheck:
 
 def find_by_token(token: str, today: date, days: int) -> LinkCheck:
     """The participant a link opens, and whether it has expired."""
-    parsed = tokens.parse(token)
-    participant = None
-    if parsed is not None:
-        token, legacy_salt = parsed
-        participant = db.session.scalar(select(Participant).where(
-            Participant.bilan_token_hash == tokens.token_hash(token)))
-        if participant is not None and not tokens.confirms(
-                PURPOSE, token, participant.bilan_nonce, legacy_salt):
-            participant = None
+    participant = tokens.find_row(PURPOSE, token, Participant.bilan_token_hash)
     if participant is None:
         return LinkCheck(None)
     return LinkCheck(participant, expired=today > link_expires_on(participant, days))

@@ -41,15 +41,7 @@ def find_by_token(token: str, now: datetime) -> LinkCheck:
     A link made for an address the referent no longer has is dead at once, even before the
     planner remakes it: the old mailbox may belong to someone else now.
     """
-    parsed = tokens.parse(token)
-    invitation = None
-    if parsed is not None:
-        token, legacy_salt = parsed
-        invitation = db.session.scalar(select(FollowupInvitation).where(
-            FollowupInvitation.token_hash == tokens.token_hash(token)))
-        if invitation is not None and not tokens.confirms(
-                PURPOSE, token, invitation.nonce, legacy_salt):
-            invitation = None
+    invitation = tokens.find_row(PURPOSE, token, FollowupInvitation.token_hash)
     if invitation is None or invitation.email != invitation.referent.email:
         return LinkCheck(None)
     return LinkCheck(invitation, expired=is_expired(invitation, now, Settings.current()))

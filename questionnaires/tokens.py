@@ -27,6 +27,9 @@ import hmac
 import secrets
 
 from flask import current_app
+from sqlalchemy import select
+
+from .extensions import db
 
 #: Bytes of HMAC kept in a token (128 bits)
 TOKEN_BYTES = 16
@@ -86,3 +89,20 @@ def confirms(purpose: str, token: str, salt: str, legacy_salt: str | None = None
     if legacy_salt is not None:
         ok = hmac.compare_digest(legacy_salt.encode(), salt.encode()) and ok
     return ok
+
+
+def find_row(purpose: str, token, column):
+    """The row whose link is `token`, or None: found by hash, confirmed in constant time.
+
+    `column` is the model's hash column (Participant.bilan_token_hash…); the salt is read from
+    the attribute the model names in LINK_SALT.
+    """
+    parsed = parse(token)
+    if parsed is None:
+        return None
+    token, legacy_salt = parsed
+    model = column.class_
+    row = db.session.scalar(select(model).where(column == token_hash(token)))
+    if row is None or not confirms(purpose, token, getattr(row, model.LINK_SALT), legacy_salt):
+        return None
+    return row

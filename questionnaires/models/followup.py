@@ -77,6 +77,9 @@ class FollowupInvitation(db.Model):
         cascade="all, delete-orphan", passive_deletes=True
     )
 
+    #: The attribute holding the link's salt (tokens.find_row)
+    LINK_SALT = "nonce"
+
     @validates("nonce")
     def _rehash(self, key, salt: str) -> str:
         """A salt set by hand brings its link hash along (the old link dies with the old salt)."""

@@ -74,6 +74,9 @@ class Participant(db.Model):
         back_populates="participant", cascade="all, delete-orphan", overlaps="attendance"
     )
 
+    #: The attribute holding the link's salt (tokens.find_row)
+    LINK_SALT = "bilan_nonce"
+
     @validates("bilan_nonce")
     def _rehash(self, key, salt: str) -> str:
         """A salt set by hand brings its link hash along (the old link dies with the old salt)."""
