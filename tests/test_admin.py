@@ -83,7 +83,9 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(app, admin):
 def test_settings_show_what_matters_and_no_secret(app, admin):
     app.config["MAIL_PASSWORD"] = "smtp-secret-123"
     app.config["RETENTION_YEARS"] = 5
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://limiter:redis-secret-9@127.0.0.1:6379/0"
     page = admin.get("/admin/reglages").get_data(as_text=True)
+    assert "redis://***@127.0.0.1:6379/0" in page and "redis-secret-9" not in page
     for expected in ("BILAN_LINK_DAYS", "FOLLOWUP_LINK_DAYS", "REMINDER_DAYS", "MAIL_SERVER",
                      "RATELIMIT_LOGIN", "RETENTION_YEARS", "30 jours après le stage"):
         assert expected in page

@@ -33,6 +33,10 @@ SECRET_WORDS = ("SECRET", "PASSWORD", "KEY", "TOKEN")
 
 
 def _value(value) -> str:
+    """A setting as shown: French yes/no, lists joined, no credentials inside a URL."""
+    if isinstance(value, str) and "://" in value and "@" in value:
+        scheme, rest = value.split("://", 1)
+        value = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"  # redis://user:pass@host → ***
     if value is None or value == "":
         return "non défini"
     if isinstance(value, bool):
