@@ -81,9 +81,19 @@ TEAM_RULES = {
     "team.venue_edit": Rule("venue"),
 }
 
-#: View arguments that name the target, most specific first
+#: View arguments that name the target, most specific first (the stage has its own column)
 TARGET_ARGS = ("participant_id", "invitation_id", "professional_id", "referent_id",
-               "structure_id", "venue_id", "table", "key", "day_iso", "stage_id", "extension")
+               "structure_id", "venue_id", "table", "key", "day_iso", "extension")
+
+#: The journal's French words for the targets
+TARGET_LABELS = {
+    "stage": "stage", "slot": "créneau", "professional": "professionnel·le",
+    "participant": "participant·e", "attendance": "présences", "bilan": "bilan",
+    "bilan_link": "lien de bilan", "collective": "bilan collectif", "response": "réponses",
+    "report": "rapport", "impact": "bilan chiffré", "export": "export",
+    "archive": "archive du stage", "followup": "suivi", "mail": "e-mail",
+    "structure": "structure", "referent": "référent·e", "venue": "lieu", "user": "compte",
+}
 
 
 def _client_ip() -> str | None:

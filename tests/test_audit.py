@@ -25,6 +25,7 @@ def test_every_team_endpoint_has_an_audit_rule(app):
     for name, rule in audit.TEAM_RULES.items():
         assert rule.get in (None, "viewed", "exported"), name
         assert rule.post in (None, "changed", "imported"), name
+        assert rule.target in audit.TARGET_LABELS, name
 
 
 def test_a_page_with_personal_data_is_recorded_as_viewed(demo, team):
@@ -36,7 +37,7 @@ def test_a_page_with_personal_data_is_recorded_as_viewed(demo, team):
     events = _events(demo, action="viewed")
     assert events == [
         ("viewed", "participant", str(person.id), 2, "camille@example.org"),
-        ("viewed", "participant", "2", 2, "camille@example.org"),
+        ("viewed", "participant", None, 2, "camille@example.org"),  # the list of stage 2
     ]
 
 
@@ -45,7 +46,7 @@ def test_exports_are_recorded(demo, team):
     assert team.get("/equipe/stages/2/archive.json").status_code == 200
     assert _events(demo, action="exported") == [
         ("exported", "export", "participants", 2, "camille@example.org"),
-        ("exported", "archive", "2", 2, "camille@example.org"),
+        ("exported", "archive", None, 2, "camille@example.org"),
     ]
 
 
@@ -67,7 +68,7 @@ def test_a_stored_change_is_recorded_a_refused_form_is_not(demo, team):
                     headers={"Accept": "application/json"})
     assert bad.status_code == 400
     assert _events(demo, action="changed") == [
-        ("changed", "attendance", "2", 2, "camille@example.org")]
+        ("changed", "attendance", None, 2, "camille@example.org")]
 
 
 def test_missing_pages_and_anonymous_requests_leave_nothing(demo, client):

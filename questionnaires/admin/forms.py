@@ -20,15 +20,17 @@ class AccountForm(FrenchForm):
                                                   Length(max=120)])
     role = SelectField("Rôle", choices=[SelectChoice(k, v) for k, v in ROLES.items()])
     active = BooleanField("Compte actif (peut se connecter)", default=True)
-    password = PasswordField("Nouveau mot de passe", validators=[
-        Optional(), Length(min=10, max=200, message="Entre 10 et 200 caractères.")])
+    # new-password: the browser must not fill in the admin's own saved password here
+    password = PasswordField("Nouveau mot de passe", render_kw={"autocomplete": "new-password"},
+                             validators=[Optional(), Length(min=10, max=200,
+                                                            message="Entre 10 et 200 caractères.")])
 
 
 class NewAccountForm(AccountForm):
     email = EmailField("Adresse e-mail (identifiant)", filters=[_strip], validators=[
         DataRequired("Indiquez l'adresse e-mail."), Email("Adresse e-mail invalide."),
         Length(max=254)])
-    password = PasswordField("Mot de passe", validators=[
+    password = PasswordField("Mot de passe", render_kw={"autocomplete": "new-password"}, validators=[
         DataRequired("Choisissez un mot de passe."),
         Length(min=10, max=200, message="Entre 10 et 200 caractères.")])
 

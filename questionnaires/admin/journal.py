@@ -6,6 +6,7 @@ from flask import current_app, render_template, request
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ..audit import TARGET_LABELS
 from ..extensions import db
 from ..models import AUDIT_ACTIONS, AuditEvent, User
 from . import bp
@@ -74,4 +75,4 @@ def journal():
     events = db.paginate(filtered(form), page=page, per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and len(v) <= 100}
     return render_template("admin/journal.html", form=form, events=events, args=args,
-                           actions=AUDIT_ACTIONS)
+                           actions=AUDIT_ACTIONS, targets=TARGET_LABELS)
