@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -73,6 +74,22 @@ def _locked_message(until) -> str:
             "administrateur·rice de vous aider.")
 
 
+def _count_failure(email: str, user: User | None, now):
+    """Count and journal a wrong password; retried once if another worker raced us."""
+    for attempt in (1, 2):
+        try:
+            until = lockout.record_failure(email, now)
+            audit.record("login_failed", user=user, email=email, target_type="user",
+                         target_id=user.id if user else None, detail="mot de passe erroné")
+            db.session.commit()
+            return until
+        except IntegrityError:  # the other request created the address's row first
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return None
+
+
 def _authenticate(email: str, password: str) -> User | None:
     """The account if the password is right and the address not locked; flashes why not.
 
@@ -89,10 +106,7 @@ def _authenticate(email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
     if user is None or not user.check_password(password):
-        until = lockout.record_failure(email, now)
-        audit.record("login_failed", user=user, email=email, target_type="user",
-                     target_id=user.id if user else None, detail="mot de passe erroné")
-        db.session.commit()
+        until = _count_failure(email, user, now)
         flash(_locked_message(until) if until else WRONG, "error")
         return None
     if not user.active:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, update
 
 from .extensions import db
 from .models import LoginThrottle
@@ -41,21 +41,31 @@ def locked_until(email: str, now: datetime) -> datetime | None:
 
 
 def record_failure(email: str, now: datetime, policy: Policy | None = None) -> datetime | None:
-    """Count a wrong password; returns when the address unlocks if this failure locked it."""
+    """Count a wrong password; returns when the address unlocks if it is locked now.
+
+    The count is changed by UPDATE statements, so that two workers failing at the same moment
+    both count. Two first failures of a new address may race to create its row: the loser's
+    flush raises IntegrityError and the caller tries again (auth._count_failure).
+    """
     policy = policy or Policy.current()
+    key = _key(email)
     _forget_stale(now, policy)
-    row = db.session.get(LoginThrottle, _key(email))
-    if row is None:
-        row = LoginThrottle(email_hash=_key(email), failures=0, window_started_at=now)
-        db.session.add(row)
-    if now - row.window_started_at > policy.window or row.locked_until is not None:
-        # A new window: the old failures are too far back, or the last lock is over.
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= policy.max_failures:
-        row.locked_until = now + policy.lock
-        return row.locked_until
-    return None
+    if db.session.get(LoginThrottle, key) is None:
+        db.session.add(LoginThrottle(email_hash=key, failures=0, window_started_at=now))
+        db.session.flush()
+    mine = LoginThrottle.email_hash == key
+    # A new window: the old failures are too far back, or the last lock is over.
+    db.session.execute(update(LoginThrottle).where(mine, or_(
+        LoginThrottle.window_started_at < now - policy.window,
+        LoginThrottle.locked_until <= now,
+    )).values(failures=0, window_started_at=now, locked_until=None))
+    db.session.execute(update(LoginThrottle).where(mine)
+                       .values(failures=LoginThrottle.failures + 1))
+    db.session.execute(update(LoginThrottle).where(
+        mine, LoginThrottle.failures >= policy.max_failures, LoginThrottle.locked_until.is_(None),
+    ).values(locked_until=now + policy.lock))
+    row = db.session.get(LoginThrottle, key, populate_existing=True)
+    return row.locked_until if row.locked_until is not None and row.locked_until > now else None
 
 
 def clear(email: str) -> None:

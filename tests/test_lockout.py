@@ -80,3 +80,36 @@ def test_logins_and_failures_are_in_the_journal(app, client, auth):
             ("login_failed", email), ("login_failed", "inconnu@example.org"), ("logged_in", email)]
         assert events[0].user_id is not None and events[1].user_id is None
         assert events[2].ip == "127.0.0.1"
+
+
+def _browser_post(base: str, email: str) -> int:
+    """One person's login attempt with their own cookies, through a real HTTP server."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{base}/connexion").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": "faux", "csrf_token": token})
+    try:
+        return opener.open(f"{base}/connexion", data=data.encode()).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_simultaneous_failures_for_a_new_address_all_count_and_never_fail(app):
+    """Eight attempts at once (two workers racing to create the row, lost updates)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.browser_support import serve
+
+    with serve(app) as base, ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda _: _browser_post(base, "course@example.org"), range(8)))
+    assert codes == [200] * 8
+    with app.app_context():
+        row = db.session.get(LoginThrottle, lockout._key("course@example.org"))
+        assert row.locked_until is not None and row.failures == 8
