@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
 
-from . import engine
+from . import engine, presence  # noqa: F401  (presence: registers its flush hook)
 from .extensions import csrf, db, login_manager, migrate
 # Not bound as `mail`: that name is the module questionnaires/mail.py (render and send).
 from .extensions import mail as mail_extension
