@@ -90,6 +90,11 @@ class Config:
     #: Run the dispatcher inside this process (`make run` sets it for the dev server only)
     SCHEDULER_IN_APP = os.environ.get("SCHEDULER_IN_APP", "").lower() in {"1", "true", "yes"}
 
+    # Operations (docs/deployment.md) --------------------------------------------------------
+    #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
 
 class DevelopmentConfig(Config):
     """`make run`: SQLite in instance/, mail to the local outbox."""
