@@ -94,6 +94,9 @@ class Config:
     #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)
     BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
     BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed. 0 when
+    #: clients reach the app directly: trusting the headers would let anyone pick their address.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
 
 class DevelopmentConfig(Config):
@@ -112,6 +115,8 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    #: nginx in front (docs/deployment.md): the client's address and https come from it
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
 
 
 CONFIGS = {
