@@ -104,12 +104,14 @@ def create(url: str, folder: Path, keep: int | None, now: datetime | None = None
     kind = kind_of(url)
     folder = Path(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise BackupError(f"Impossible de créer le dossier de sauvegarde {folder} : "
                           f"{error.strerror}. Vérifiez BACKUP_DIR et les droits.") from None
     target = _new_path(folder, SUFFIXES[kind], now or datetime.now(timezone.utc))
     partial = target.with_name(f".{target.name}.partial")
+    # Readable by the service's user only (personal data), from the first byte written.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
         if kind == "sqlite":
             _sqlite_copy(sqlite_file(url, must_exist=True), partial)
@@ -137,12 +139,17 @@ def sqlite_file(url: str, must_exist: bool) -> Path:
 def _sqlite_copy(source: Path, destination: Path) -> None:
     """Copy one SQLite database into another through the online backup API."""
     try:
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as src, \
+        with closing(sqlite3.connect(_read_only(source), uri=True, timeout=30)) as src, \
                 closing(sqlite3.connect(destination, timeout=30)) as dst:
             src.backup(dst)
     except sqlite3.Error as error:
         raise BackupError(f"La copie SQLite a échoué ({error}). Réessayez ; si cela se répète, "
                           "vérifiez l'espace disque et les droits sur les fichiers.") from None
+
+
+def _read_only(path: Path) -> str:
+    """A read-only SQLite URI for `path` (percent-encoded: a "?" or "#" in a name is harmless)."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
 
 
 # Checks: is this file one of our backups? -------------------------------------------------------
@@ -163,7 +170,7 @@ def check_sqlite(path: Path) -> None:
     if _magic(path, len(SQLITE_MAGIC)) != SQLITE_MAGIC:
         raise BackupError(f"{path} n'est pas une sauvegarde SQLite de ce service.")
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        with closing(sqlite3.connect(_read_only(path), uri=True)) as connection:
             integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
             has_marker = connection.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

@@ -74,6 +74,8 @@ def test_round_trip_brings_every_row_back(demo_app, tmp_path):
     assert created.exit_code == 0, created.output
     assert "Sauvegarde créée" in created.output
     [backup] = backups.list_backups(tmp_path / "backups")
+    assert backup.path.stat().st_mode & 0o777 == 0o600  # personal data: the service's user only
+    assert not list((tmp_path / "backups").glob(".*"))  # no partial file left behind
 
     vandalise(demo_app)
     changed = snapshot(demo_app)
