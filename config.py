@@ -90,6 +90,14 @@ class Config:
     #: Run the dispatcher inside this process (`make run` sets it for the dev server only)
     SCHEDULER_IN_APP = os.environ.get("SCHEDULER_IN_APP", "").lower() in {"1", "true", "yes"}
 
+    # Operations (docs/deployment.md) --------------------------------------------------------
+    #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed. 0 when
+    #: clients reach the app directly: trusting the headers would let anyone pick their address.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
 
 class DevelopmentConfig(Config):
     """`make run`: SQLite in instance/, mail to the local outbox."""
@@ -107,6 +115,8 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    #: nginx in front (docs/deployment.md): the client's address and https come from it
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
 
 
 CONFIGS = {

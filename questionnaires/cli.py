@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .archive import ArchiveError, dumps, export_stage, import_archive, loads
+from .backup_commands import backup
 from .demo import load_demo, tablet_link_line
 from .exports import IMPACT_HEADER, csv_text, impact_rows
 from .extensions import db
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(followups)
     app.cli.add_command(scheduler)
+    app.cli.add_command(backup)
 
 
 @click.group(cls=AppGroup, help="Comptes de l'équipe.")

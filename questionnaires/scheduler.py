@@ -18,10 +18,12 @@ from .models import utcnow
 def run_pass(app: Flask) -> None:
     """One dispatch pass in the app's context; a failure is logged, the next pass retries."""
     from .followups import dispatch_due
+    from .health import record_pass
 
     with app.app_context():
         try:
             outcomes = dispatch_due(utcnow())
+            record_pass(utcnow())  # /health reports a scheduler that stopped passing
         except Exception:  # the scheduler must outlive a bad pass (database restarting…)
             app.logger.exception("follow-up dispatch pass failed")
             return
