@@ -1,13 +1,13 @@
 """Each participant's attendance summary, read by the impact table (questionnaires/presence.py).
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
