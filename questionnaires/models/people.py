@@ -58,6 +58,9 @@ class Participant(db.Model):
     #: When the team last remade the link (None: the first one); a remade link lives as long
     #: after this date as the first one does after the stage
     bilan_link_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the person was anonymised (on request or after the retention period, privacy.py):
+    #: names, contact data and free texts are gone; the coded facts the figures use remain
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     stage: Mapped[Stage] = relationship(back_populates="participants")
     referent: Mapped[Referent | None] = relationship()
