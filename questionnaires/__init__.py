@@ -43,10 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     engine.init_app(app)
 
-    from . import auth, errors, filters, participant, referent, scheduler
+    from . import auth, errors, filters, notice, participant, referent, scheduler
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(notice.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(referent.bp)
     app.register_blueprint(team_bp)
