@@ -305,3 +305,24 @@ def test_tablet_and_referent_pages_show_the_short_notice(demo):
     page = demo.test_client().get(f"/suivi/{link}")
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
     assert 'href="/confidentialite"' in page.get_data(as_text=True)
+
+
+def test_an_anonymised_identity_cannot_be_typed_back(demo):
+    stage_id, person_id = _yanis(demo)
+    with demo.app_context():
+        from questionnaires.privacy import anonymise_participant
+        anonymise_participant(db.session.get(Participant, person_id), datetime.now(timezone.utc))
+        db.session.commit()
+    admin = _admin(demo)
+    url = f"/equipe/stages/{stage_id}/participants/{person_id}"
+    page = admin.get(url)
+    assert "ne peuvent plus être changés" in page.get_data(as_text=True)
+    admin.post(url, data={"csrf_token": csrf_token(page), "first_name": "Yanis",
+                          "last_name": "Belhadj", "city": "Ivry", "birth_date": "2003-04-17",
+                          "gender": "H", "qpv": "non", "referent_id": "0", "status": "inscrit",
+                          "pmsmp": "signee"})
+    with demo.app_context():
+        person = db.session.get(Participant, person_id)
+        assert person.first_name == f"Personne anonymisée {person_id}"
+        assert person.last_name is None and person.city is None
+        assert person.qpv == "non" and person.pmsmp == "signee"  # facts can still be corrected
