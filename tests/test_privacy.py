@@ -3,7 +3,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, String, Text, cast, select
+from sqlalchemy import JSON, String, Text, select
 
 from questionnaires import bilan, suivi
 from questionnaires.archive_schema import validate
@@ -42,24 +42,27 @@ def _personal_strings() -> list[str]:
         found += [person.first_name, person.last_name, person.display_name]
     for referent in db.session.scalars(select(Referent)):
         found += [referent.name, referent.email]
-    for response in db.session.scalars(select(Response)):
+    # Free texts by or about a participant (bilan, part A); the team's collective bilan and the
+    # referents' opinion of the stage are about the stage, kept minus the names.
+    for response in db.session.scalars(select(Response).where(Response.participant_id.isnot(None))):
         kept = without_free_texts(response)
         found += [v for k, v in response.answers.items() if k not in kept and isinstance(v, str)]
     return [s for s in found if s and len(s) >= 3]
 
 
 def _every_text_value() -> list[str]:
-    """Every value of every text or JSON column of every table (JSON as its text)."""
+    """Every value of every text or JSON column of every table.
+
+    JSON is decoded and written back without escapes: stored JSON may spell « è » as \\u00e8.
+    """
     values = []
     for table in db.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, (String, Text)):
-                expression = column
+                values += [v for v in db.session.scalars(select(column)) if v]
             elif isinstance(column.type, JSON):
-                expression = cast(column, Text)
-            else:
-                continue
-            values += [v for v in db.session.scalars(select(expression)) if v]
+                values += [json.dumps(v, ensure_ascii=False)
+                           for v in db.session.scalars(select(column)) if v]
     return values
 
 
