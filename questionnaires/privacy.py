@@ -186,11 +186,13 @@ def _referents_to_anonymise(expired, kept):
     invitation. A referent tied to nothing (just added to the directory) is left alone.
     """
     def tied(stages):
-        return (select(Participant.referent_id).where(Participant.stage_id.in_(stages))
-                .union(select(Response.referent_id).where(Response.stage_id.in_(stages)),
-                       select(Response.assisted_by_id).where(Response.stage_id.in_(stages)),
-                       select(FollowupInvitation.referent_id)
-                       .where(FollowupInvitation.stage_id.in_(stages))))
+        # NULLs left out: one NULL in a NOT IN list makes it match nothing.
+        ties = [(Participant.referent_id, Participant.stage_id),
+                (Response.referent_id, Response.stage_id),
+                (Response.assisted_by_id, Response.stage_id),
+                (FollowupInvitation.referent_id, FollowupInvitation.stage_id)]
+        return db.union(*(select(referent).where(stage.in_(stages), referent.isnot(None))
+                          for referent, stage in ties))
 
     return db.session.scalars(
         select(Referent).where(Referent.anonymised_at.is_(None),

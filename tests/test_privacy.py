@@ -131,6 +131,11 @@ def test_the_day_after_only_the_old_stage_and_its_own_referents_go(demo):
     with demo.app_context():
         old = db.session.scalar(select(Stage).where(Stage.start_date < date(2022, 1, 1)))
         shared = {"leila.fontanel@example.org", "nadia.ferhat@example.org"}  # also in 2026
+        # A bilan in the kept stage (no referent: a NULL among the kept stage's ties)
+        recent_person = db.session.scalar(select(Participant).where(Participant.stage_id != old.id))
+        db.session.add(Response(stage_id=recent_person.stage_id, participant_id=recent_person.id,
+                                questionnaire="bilan-individuel", answers={}))
+        db.session.commit()
         report = purge_expired(datetime(2026, 11, 27, 12, tzinfo=timezone.utc))
         db.session.commit()
         assert {p.stage_id for p in report.participants} == {old.id}
