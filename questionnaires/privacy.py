@@ -15,6 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import or_, select
 
 from .dates import add_months, age_on
@@ -125,7 +126,8 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
     for mail in _outbox(FollowupInvitation.stage_id == participant.stage_id):
         mail.subject = redact(mail.subject, names)
         mail.body_text = redact(mail.body_text, names)
-        mail.body_html = redact(mail.body_html, names)
+        # In HTML a name may be escaped ("N&#39;Diaye"): look for both spellings.
+        mail.body_html = redact(mail.body_html, names + [str(escape(n)) for n in names])
     return True
 
 

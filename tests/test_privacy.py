@@ -334,3 +334,19 @@ def test_an_anonymised_identity_cannot_be_typed_back(demo):
         assert person.first_name == f"Personne anonymisée {person_id}"
         assert person.last_name is None and person.city is None
         assert person.qpv == "non" and person.pmsmp == "signee"  # facts can still be corrected
+
+
+def test_a_name_is_redacted_from_the_outbox_mails_even_when_html_escapes_it(demo):
+    with demo.app_context():
+        from questionnaires.privacy import anonymise_participant
+        person = db.session.scalar(select(Participant).where(Participant.first_name == "Mehdi"))
+        person.first_name = "N'Dèye"
+        db.session.commit()
+        dispatch_due(AFTER_FOLLOWUPS)
+        mails = " ".join(m.body_text + m.body_html for m in db.session.scalars(select(OutboxMail)))
+        assert "N'Dèye" in mails and "N&#39;Dèye" in mails
+        anonymise_participant(person, datetime.now(timezone.utc))
+        db.session.commit()
+        mails = " ".join(m.subject + m.body_text + m.body_html
+                         for m in db.session.scalars(select(OutboxMail)))
+        assert "Dèye" not in mails and REDACTED in mails
