@@ -64,6 +64,13 @@ class Config:
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO")
     #: Seconds before an unresponsive SMTP server counts as a failed attempt (below the lease)
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # Data protection (docs/privacy.md) ---------------------------------------------------------
+    #: Who is responsible for the data ("responsable du traitement"), named in the privacy notice
+    PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER") or ASSOCIATION_NAME
+    #: Where people write to see, correct or erase their data; else MAIL_REPLY_TO, then the sender
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT")
+    #: Years after a stage's last day before its participants are anonymised automatically
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

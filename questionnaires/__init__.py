@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     engine.init_app(app)
 
-    from . import auth, errors, filters, health, participant, referent, scheduler
+    from . import auth, errors, filters, health, notice, participant, referent, scheduler
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(notice.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(referent.bp)
     app.register_blueprint(team_bp)

@@ -59,6 +59,9 @@ class Participant(db.Model):
     #: When the team last remade the link (None: the first one); a remade link lives as long
     #: after this date as the first one does after the stage
     bilan_link_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the person was anonymised (on request or after the retention period, privacy.py):
+    #: names, contact data and free texts are gone; the coded facts the figures use remain
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     #: Attendance summary read by the impact table instead of aggregating every mark; kept in
     #: step with the attendance, the slots and the stage's dates by questionnaires/presence.py
