@@ -49,6 +49,8 @@ TEAM_RULES = {
     "team.participant_new": Rule("participant"),
     "team.participant_edit": Rule("participant", VIEW),
     "team.participant_delete": Rule("participant", VIEW),
+    "team.participant_data": Rule("participant", EXPORT),  # the person's extract (RGPD)
+    "team.participant_erase": Rule("participant", VIEW, post="purged"),
     "team.participants_import": Rule("participant", post="imported"),
     "team.participants_import_confirm": Rule("participant", post="imported"),
     "team.attendance": Rule("attendance", VIEW),

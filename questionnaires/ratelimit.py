@@ -10,8 +10,8 @@ comes on top of the login limit.
 One Limiter per app (not a module global): its counters and its on/off switch then belong
 to that app, which keeps test apps independent. Storage: RATELIMIT_STORAGE_URI, memory://
 by default (per process: with gunicorn -w 2 each worker counts on its own; use redis://… to
-share the counts). Behind a reverse proxy the client address must come from it (ProxyFix,
-see docs/security.md), or every visitor would share the proxy's address.
+share the counts). Behind a reverse proxy the client address must come from it (PROXY_HOPS,
+ProxyFix), or every visitor would share the proxy's address.
 """
 from flask import Flask, current_app
 from flask_limiter import Limiter

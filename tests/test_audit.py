@@ -24,7 +24,7 @@ def test_every_team_endpoint_has_an_audit_rule(app):
     assert set(audit.TEAM_RULES) - endpoints == set()  # no stale entries either
     for name, rule in audit.TEAM_RULES.items():
         assert rule.get in (None, "viewed", "exported"), name
-        assert rule.post in (None, "changed", "imported"), name
+        assert rule.post in (None, "changed", "imported", "purged"), name
         assert rule.target in audit.TARGET_LABELS, name
 
 
@@ -84,3 +84,22 @@ def test_record_copies_who_acted(app):
         event = db.session.scalar(select(AuditEvent))
         assert (len(event.user_email), len(event.detail), event.target_id) == (254, 300, "7")
         assert event.at is not None and event.ip is None
+
+
+def test_an_erasure_on_request_is_recorded_as_purged(demo):
+    from tests.conftest import AuthActions
+
+    client = demo.test_client()
+    auth = AuthActions(demo, client)
+    auth.create("chef@example.org", "mot-de-passe-chef", role="admin")
+    auth.login("chef@example.org", "mot-de-passe-chef")
+    with demo.app_context():
+        person = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).first()
+        person_id, first_name = person.id, person.first_name
+    url = f"/equipe/stages/2/participants/{person_id}/anonymiser"
+    done = client.post(url, data={"first_name": first_name, "csrf_token": csrf_token(client.get(url))})
+    assert done.status_code == 302
+    assert _events(demo, action="purged") == [
+        ("purged", "participant", str(person_id), 2, "chef@example.org")]
+    assert client.get(f"/equipe/stages/2/participants/{person_id}/donnees.json").status_code == 200
+    assert _events(demo, action="exported")[-1][:3] == ("exported", "participant", str(person_id))

@@ -150,7 +150,7 @@ def _migrate_with_rows(url: str) -> None:
         db.session.remove()
         db.engine.dispose()
     assert before
-    result = _flask(url, "downgrade", "0004")
+    result = _flask(url, "downgrade", "--", "-1")  # to the revision before 0005
     assert result.returncode == 0, result.stderr
     result = _flask(url, "upgrade")
     assert result.returncode == 0, result.stderr

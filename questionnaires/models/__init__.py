@@ -3,6 +3,7 @@ from .audit import AUDIT_ACTIONS, AuditEvent
 from .followup import (
     FollowupHandover, FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail,
 )
+from .heartbeat import SchedulerHeartbeat
 from .people import Attendance, Participant
 from .places import Referent, Structure, Venue
 from .response import Response
@@ -13,5 +14,6 @@ from .user import LoginThrottle, User
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "Slot", "Stage", "Structure", "User", "Venue", "period_rank", "slot_professionals", "utcnow",
+    "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
+    "slot_professionals", "utcnow",
 ]

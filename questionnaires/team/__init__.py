@@ -25,6 +25,7 @@ from . import (  # noqa: E402,F401  (routes register themselves on bp)
     impact,
     imports,
     participants,
+    privacy,
     programme,
     responses,
     stages,
