@@ -74,6 +74,25 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # Security (docs/security.md) -------------------------------------------------------------
+    #: Wrong passwords for one address, within the window, before it is locked
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    #: How long a locked address stays locked
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    #: Flask-Limiter's storage: memory:// is per process; use redis://… to share it between
+    #: gunicorn workers (the database lockout above holds across workers in any case)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1").lower() in {"1", "true", "yes"}
+    #: Login form posts per client address
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    #: Personal-link requests that open nothing (404), per client address: what guessing looks like
+    RATELIMIT_BAD_LINKS = os.environ.get("RATELIMIT_BAD_LINKS", "20 per 10 minutes")
+    #: All personal-link requests per client address: ten tablets behind one Wi-Fi autosaving
+    #: every few seconds stay far below it
+    RATELIMIT_LINKS = os.environ.get("RATELIMIT_LINKS", "1200 per minute")
 
     # The referents' follow-up (docs/followups.md) ------------------------------------------
     #: Local hour at which invitations and reminders fall due
@@ -115,13 +134,20 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    #: Other suites send many requests; the limiter's own tests turn it on
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):
     """Behind gunicorn and a TLS proxy."""
 
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PREFERRED_URL_SCHEME = "https"
     #: nginx in front (docs/deployment.md): the client's address and https come from it
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
 

@@ -45,7 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     engine.init_app(app)
 
-    from . import auth, errors, filters, health, notice, participant, referent, scheduler
+    from . import (
+        auth, errors, filters, headers, health, notice, participant, ratelimit, referent,
+        scheduler,
+    )
+    from .admin import bp as admin_bp
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
@@ -54,7 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(participant.bp)
     app.register_blueprint(referent.bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(admin_bp)
+    ratelimit.init_app(app)
     errors.register(app)
+    headers.init_app(app)
     filters.register(app)
 
     from .cli import register_cli

@@ -5,12 +5,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from . import audit, lockout
 from .extensions import db, login_manager
+from .filters import local_datetime
 from .forms import FrenchForm
-from .models import User
+from .models import User, utcnow
+
+WRONG = "Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez."
+#: Checked against when the address is unknown, so that the answer takes as long as for a
+#: real account (the time must not tell which addresses exist)
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 bp = Blueprint("auth", __name__)
 
@@ -52,22 +61,73 @@ def login():
         return redirect(url_for("team.stages"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is None or not user.check_password(form.password.data):
-            flash("Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.", "error")
-        elif not user.active:
-            flash("Ce compte est désactivé. Demandez à un·e administrateur·rice de le réactiver.",
-                  "error")
-        else:
+        user = _authenticate(form.email.data.strip().lower(), form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or url_for("team.stages"))
     return render_template("auth/login.html", form=form)
 
 
+def _locked_message(until) -> str:
+    return (f"Trop de mots de passe erronés : ce compte est verrouillé jusqu'au "
+            f"{local_datetime(until)}. Réessayez après cette heure, ou demandez à un·e "
+            "administrateur·rice de vous aider.")
+
+
+def _count_failure(email: str, user: User | None, now):
+    """Count and journal a wrong password; retried once if another worker raced us."""
+    for attempt in (1, 2):
+        try:
+            until = lockout.record_failure(email, now)
+            audit.record("login_failed", user=user, email=email, target_type="user",
+                         target_id=user.id if user else None, detail="mot de passe erroné")
+            db.session.commit()
+            return until
+        except IntegrityError:  # the other request created the address's row first
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return None
+
+
+def _authenticate(email: str, password: str) -> User | None:
+    """The account if the password is right and the address not locked; flashes why not.
+
+    An unknown address is answered exactly like a known one, lock included.
+    """
+    now = utcnow()
+    until = lockout.locked_until(email, now)
+    if until is not None:
+        audit.record("login_failed", email=email, detail="adresse verrouillée")
+        db.session.commit()
+        flash(_locked_message(until), "error")
+        return None
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.check_password(password):
+        until = _count_failure(email, user, now)
+        flash(_locked_message(until) if until else WRONG, "error")
+        return None
+    if not user.active:
+        audit.record("login_failed", user=user, target_type="user", target_id=user.id,
+                     detail="compte désactivé")
+        db.session.commit()
+        flash("Ce compte est désactivé. Demandez à un·e administrateur·rice de le réactiver.",
+              "error")
+        return None
+    lockout.clear(email)
+    audit.record("logged_in", user=user, target_type="user", target_id=user.id)
+    db.session.commit()
+    return user
+
+
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
     """End the team session (POST, so a link on another site cannot log you out)."""
+    if current_user.is_authenticated:
+        audit.record("logged_out", target_type="user", target_id=current_user.id)
+        db.session.commit()
     logout_user()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("auth.login"))

@@ -9,7 +9,7 @@ from .engine import Definition, get_definition, merge, validate_answers
 from .extensions import db
 from .models import Participant, Response, Stage, utcnow
 from .responses import activity_choices
-from .tokens import make_token, new_nonce, nonce_from_token
+from . import tokens
 
 QUESTIONNAIRE = "bilan-individuel"
 PURPOSE = "bilan"
@@ -17,7 +17,7 @@ PURPOSE = "bilan"
 
 def link_token(participant: Participant) -> str:
     """The token of the participant's personal link."""
-    return make_token(PURPOSE, participant.bilan_nonce)
+    return tokens.make_token(PURPOSE, participant.bilan_nonce)
 
 
 def link_expires_on(participant: Participant, days: int) -> date:
@@ -30,7 +30,7 @@ def link_expires_on(participant: Participant, days: int) -> date:
 
 def renew_link(participant: Participant, now: datetime | None = None) -> None:
     """A new link for the participant; the old one stops working at once."""
-    participant.bilan_nonce = new_nonce()
+    participant.bilan_nonce = tokens.new_salt()  # the model's validator remakes the hash
     participant.bilan_link_at = now or utcnow()
 
 
@@ -42,17 +42,15 @@ class LinkCheck:
 
 def find_by_token(token: str, today: date, days: int) -> LinkCheck:
     """The participant a link opens, and whether it has expired."""
-    nonce = nonce_from_token(PURPOSE, token)
-    participant = None
-    if nonce is not None:
-        participant = db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
+    participant = tokens.find_row(PURPOSE, token, Participant.bilan_token_hash)
     if participant is None:
         return LinkCheck(None)
     return LinkCheck(participant, expired=today > link_expires_on(participant, days))
 
 
 def find_by_nonce(nonce: str | None) -> Participant | None:
-    if not nonce:
+    """The participant of a tablet session (the salt is kept in the signed session cookie)."""
+    if not isinstance(nonce, str) or not nonce:
         return None
     return db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
 

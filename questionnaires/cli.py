@@ -16,8 +16,9 @@ from .exports import IMPACT_HEADER, csv_text, impact_rows
 from .extensions import db
 from .impact import stage_table
 from .impact_totals import across_rows, across_stages
-from .models import Stage, User
+from .models import FollowupInvitation, Participant, Stage, User
 from .models.values import ROLES
+from .tokens import hash_for
 
 
 def register_cli(app: Flask) -> None:
@@ -28,8 +29,28 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(followups)
     app.cli.add_command(scheduler)
+    app.cli.add_command(links)
     app.cli.add_command(backup)
     app.cli.add_command(privacy)
+
+
+@click.group(cls=AppGroup, help="Liens personnels (participant·es, référent·es).")
+def links():
+    pass
+
+
+@links.command("rehash", help="Recalcule les empreintes des liens après un changement de "
+                              "SECRET_KEY (les anciens liens restent morts).")
+def links_rehash():
+    count = 0
+    for person in db.session.scalars(select(Participant)):
+        person.bilan_token_hash = hash_for("bilan", person.bilan_nonce)
+        count += 1
+    for invitation in db.session.scalars(select(FollowupInvitation)):
+        invitation.token_hash = hash_for("suivi", invitation.nonce)
+        count += 1
+    db.session.commit()
+    click.echo(f"{count} lien(s) recalculé(s) avec la clé actuelle.")
 
 
 @click.group(cls=AppGroup, help="Comptes de l'équipe.")

@@ -1,5 +1,6 @@
 """Error pages in French: what happened and what to do."""
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -45,6 +46,17 @@ def register(app: Flask) -> None:
             "Le formulaire n'a pas pu être vérifié (page restée ouverte trop longtemps ou "
             "envoyée depuis un autre site). Rechargez la page et recommencez.",
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error):
+        message = ("Trop de demandes en peu de temps depuis cet appareil ou ce réseau. Patientez "
+                   "quelques minutes puis réessayez ; vos réponses déjà enregistrées sont gardées.")
+        if request.path.endswith("/brouillon") or request.is_json:  # the autosave reads JSON
+            return jsonify(error=message), 429
+        if request.blueprint == "referent":
+            return render_template("referent/error.html", code=429, title="Trop de tentatives",
+                                   message=message), 429
+        return render_error(429, "Trop de tentatives", message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

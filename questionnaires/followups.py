@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from .dates import add_months
 from .extensions import db
 from .models import FollowupInvitation, FollowupMessage, Participant, Referent, Stage
-from .tokens import new_nonce
+from .tokens import fresh_link
 
 #: Participants whose referent is asked about them (not those who withdrew before the start)
 FOLLOWED = ("inscrit", "abandon")
@@ -174,9 +174,10 @@ def _follow_email(invitation: FollowupInvitation, now: datetime) -> None:
     current = invitation.referent.email
     if invitation.email == current:
         return
+    salt, token_hash = fresh_link("suivi")
     changed = db.session.execute(update(FollowupInvitation).where(
         FollowupInvitation.id == invitation.id, FollowupInvitation.email == invitation.email,
-    ).values(email=current, nonce=new_nonce())).rowcount
+    ).values(email=current, nonce=salt, token_hash=token_hash)).rowcount
     if changed == 1 and invitation.first_sent_at is not None:
         queue_resend(invitation, now)
 

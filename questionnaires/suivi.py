@@ -14,7 +14,7 @@ from .engine import Definition, get_definition, merge, validate_answers
 from .extensions import db
 from .followups import Settings, followed_by, is_expired
 from .models import FollowupHandover, FollowupInvitation, Participant, Response
-from .tokens import make_token, nonce_from_token
+from . import tokens
 
 QUESTIONNAIRE = "suivi-referent"
 PURPOSE = "suivi"
@@ -26,7 +26,7 @@ MULTIPLE = ("choix_multiples", "activites")
 
 def link_token(invitation: FollowupInvitation) -> str:
     """The token of the referent's personal link."""
-    return make_token(PURPOSE, invitation.nonce)
+    return tokens.make_token(PURPOSE, invitation.nonce)
 
 
 @dataclass
@@ -41,11 +41,7 @@ def find_by_token(token: str, now: datetime) -> LinkCheck:
     A link made for an address the referent no longer has is dead at once, even before the
     planner remakes it: the old mailbox may belong to someone else now.
     """
-    nonce = nonce_from_token(PURPOSE, token)
-    invitation = None
-    if nonce is not None:
-        invitation = db.session.scalar(select(FollowupInvitation)
-                                       .where(FollowupInvitation.nonce == nonce))
+    invitation = tokens.find_row(PURPOSE, token, FollowupInvitation.token_hash)
     if invitation is None or invitation.email != invitation.referent.email:
         return LinkCheck(None)
     return LinkCheck(invitation, expired=is_expired(invitation, now, Settings.current()))

@@ -1,4 +1,5 @@
 """The data model; import models from here."""
+from .audit import AUDIT_ACTIONS, AuditEvent
 from .followup import (
     FollowupHandover, FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail,
 )
@@ -8,10 +9,10 @@ from .places import Referent, Structure, Venue
 from .response import Response
 from .stage import MAX_STAGE_DAYS, Professional, Slot, Stage, period_rank, slot_professionals
 from .types import utcnow
-from .user import User
+from .user import LoginThrottle, User
 
 __all__ = [
-    "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
+    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
     "slot_professionals", "utcnow",

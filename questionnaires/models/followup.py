@@ -4,10 +4,10 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from ..tokens import new_nonce
+from ..tokens import hash_for, new_salt
 from .people import Participant
 from .places import Referent
 from .stage import Stage
@@ -26,6 +26,11 @@ MESSAGE_KINDS = {"invitation": "Invitation", "relance": "Relance", "renvoi": "Re
 Index("ix_stage_end_date", Stage.end_date)
 
 
+def _default_suivi_hash(context) -> str:
+    """The link hash of an invitation inserted without one, from the salt being inserted."""
+    return hash_for("suivi", context.get_current_parameters()["nonce"])
+
+
 class FollowupInvitation(db.Model):
     """One referent's follow-up for one stage: one personal link covering all their participants."""
 
@@ -41,8 +46,11 @@ class FollowupInvitation(db.Model):
     )
     #: The address the link was made for; when the referent's email changes the link is remade
     email: Mapped[str] = mapped_column(String(254))
-    #: Secret half of the personal link (tokens.py, purpose "suivi"); a new one kills the old link
-    nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
+    #: Random salt of the personal link (tokens.py, purpose "suivi"); never shown.
+    #: A new one kills the old link (followups._follow_email changes the hash with it)
+    nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_salt)
+    #: sha256 of the link token: the only way a link finds its invitation
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, default=_default_suivi_hash)
     #: When the first invitation is planned: stage end + follow-up months, at FOLLOWUP_HOUR
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Already FOLLOWUP_OVERDUE_DAYS late when first planned (an imported past stage): by hand only
@@ -68,6 +76,15 @@ class FollowupInvitation(db.Model):
     handovers: Mapped[list["FollowupHandover"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+
+    #: The attribute holding the link's salt (tokens.find_row)
+    LINK_SALT = "nonce"
+
+    @validates("nonce")
+    def _rehash(self, key, salt: str) -> str:
+        """A salt set by hand brings its link hash along (the old link dies with the old salt)."""
+        self.token_hash = hash_for("suivi", salt)
+        return salt
 
 
 class FollowupMessage(db.Model):

@@ -10,14 +10,19 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from ..tokens import new_nonce
+from ..tokens import hash_for, new_salt
 from .places import Referent
 from .stage import Slot, Stage
 from .types import UTCDateTime
 from .values import ATTENDANCE, GENDERS, PARTICIPANT_STATUSES, PMSMP, QPV, sql_in
+
+
+def _default_bilan_hash(context) -> str:
+    """The link hash of a participant inserted without one, from the salt being inserted."""
+    return hash_for("bilan", context.get_current_parameters()["bilan_nonce"])
 
 
 class Participant(db.Model):
@@ -54,8 +59,12 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="inscrit")
     #: The tripartite PMSMP convention: a_faire, envoyee, signee, sans_objet
     pmsmp: Mapped[str] = mapped_column(String(10), default="a_faire")
-    #: Secret half of the personal bilan link (see tokens.py); a new one kills the old link
-    bilan_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
+    #: Random salt of the personal bilan link (tokens.py, purpose "bilan"); never shown.
+    #: A new one kills the old link (bilan.renew_link changes the hash with it)
+    bilan_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_salt)
+    #: sha256 of the link token: the only way a link finds its participant
+    bilan_token_hash: Mapped[str] = mapped_column(String(64), unique=True,
+                                                  default=_default_bilan_hash)
     #: When the team last remade the link (None: the first one); a remade link lives as long
     #: after this date as the first one does after the stage
     bilan_link_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -78,6 +87,15 @@ class Participant(db.Model):
     attendance: Mapped[list["Attendance"]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", overlaps="attendance"
     )
+
+    #: The attribute holding the link's salt (tokens.find_row)
+    LINK_SALT = "bilan_nonce"
+
+    @validates("bilan_nonce")
+    def _rehash(self, key, salt: str) -> str:
+        """A salt set by hand brings its link hash along (the old link dies with the old salt)."""
+        self.bilan_token_hash = hash_for("bilan", salt)
+        return salt
 
     @property
     def display_name(self) -> str:

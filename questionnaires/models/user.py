@@ -46,3 +46,21 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Whether `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+
+class LoginThrottle(db.Model):
+    """Failed passwords for one login address, so that an account locks after too many.
+
+    Keyed by sha256 of the lowercased address typed, known or not: an unknown address locks
+    just like a real one, so the lock message reveals nothing. Kept in the database so the
+    lock holds across gunicorn workers.
+    """
+
+    #: sha256 (hex) of the lowercased address typed on the login form
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Failed passwords since `window_started_at`
+    failures: Mapped[int] = mapped_column(default=0)
+    #: First failure of the current counting window
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Logins refused until then (None: not locked)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

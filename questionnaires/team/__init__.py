@@ -2,7 +2,11 @@
 from flask import Blueprint
 from flask_login import login_required
 
+from ..audit import after_team_request
+
 bp = Blueprint("team", __name__, url_prefix="/equipe")
+# Who viewed, changed, exported or imported what: see audit.TEAM_RULES.
+bp.after_request(after_team_request)
 
 
 @bp.before_request

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from .. import delivery, mail
 from ..extensions import db
+from ..headers import allow_inline_styles
 from ..followup_status import send_alarm, stage_summaries
 from ..followups import Settings, is_expired, plan_stage, queue_resend
 from ..forms import FrenchForm
@@ -177,6 +178,7 @@ def outbox():
     `?mail=ID` shows one mail as the referent would see it."""
     mail_id = request.args.get("mail", type=int)
     if mail_id is not None:
+        allow_inline_styles()  # the mail's own inline styles, in a sandboxed iframe
         return render_template("team/followup_mail.html",
                                mail=object_or_404(OutboxMail, mail_id, "Cet e-mail"))
     mails = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(100)).all()

@@ -1,0 +1,99 @@
+"""Security headers, production cookies, and templates that a strict CSP can serve."""
+import re
+from pathlib import Path
+
+from questionnaires import create_app
+from tests.test_tokens import _first_participant
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+EVENT_ATTRIBUTE = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+STYLE = re.compile(r"<[^>]+\sstyle\s*=|<style", re.I)
+
+
+def _headers_of(response) -> dict:
+    return {k: response.headers.get(k) for k in (
+        "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")}
+
+
+def _assert_strict(response):
+    headers = _headers_of(response)
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp
+    assert "frame-ancestors 'none'" in csp and "unsafe" not in csp
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_every_kind_of_page_carries_the_headers(demo, team):
+    client = demo.test_client()
+    with demo.app_context():
+        from questionnaires import bilan
+
+        token = bilan.link_token(_first_participant(demo))
+    for response in (client.get("/connexion"), client.get(f"/b/{token}"),
+                     client.get("/bilan/etape/1"), client.get("/b/inconnu"),
+                     client.get("/suivi/inconnu"), client.get("/static/css/app.css"),
+                     team.get("/equipe/stages/2/impact"), team.get("/equipe/impact"),
+                     team.get("/equipe/stages/2/export/participants.csv")):
+        _assert_strict(response)
+
+
+def test_only_the_mail_preview_allows_inline_styles_never_scripts(demo, team):
+    from questionnaires.extensions import db
+    from questionnaires.models import OutboxMail
+
+    with demo.app_context():
+        mail = OutboxMail(sender="s@example.org", to_address="r@example.org", subject="Suivi",
+                          body_text="Bonjour",
+                          body_html='<p style="color:red">Bonjour</p>')
+        db.session.add(mail)
+        db.session.commit()
+        mail_id = mail.id
+    csp = team.get(f"/equipe/boite-d-envoi?mail={mail_id}").headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline';" in csp and "script-src 'self';" in csp
+    _assert_strict(team.get("/equipe/boite-d-envoi"))
+
+
+def test_no_template_has_inline_scripts_event_handlers_or_style_attributes():
+    """E-mails are not pages: their inline styles are for mail clients."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        if path.parts[-2] == "email":
+            continue
+        text = path.read_text()
+        for pattern in (INLINE_SCRIPT, EVENT_ATTRIBUTE, STYLE):
+            offenders += [f"{path.relative_to(TEMPLATES)}: {m.group(0)[:60]}"
+                          for m in pattern.finditer(text)]
+    assert offenders == []
+
+
+def test_server_drawn_charts_use_no_style_attribute():
+    from questionnaires.charts import bar_chart
+
+    chart = bar_chart("Titre", [("Une barre", 3, "3"), ("<b>", None, "—")])
+    assert "style" not in str(chart.svg) and "<script" not in str(chart.svg)
+
+
+def test_production_cookies_are_secure_httponly_and_lax(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_CONFIG", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    app = create_app()
+    config = app.config
+    assert (config["SESSION_COOKIE_SECURE"], config["SESSION_COOKIE_HTTPONLY"],
+            config["SESSION_COOKIE_SAMESITE"]) == (True, True, "Lax")
+    assert (config["REMEMBER_COOKIE_SECURE"], config["REMEMBER_COOKIE_HTTPONLY"],
+            config["REMEMBER_COOKIE_SAMESITE"]) == (True, True, "Lax")
+    assert config["PREFERRED_URL_SCHEME"] == "https"
+    assert config["RATELIMIT_ENABLED"] is True
+
+
+def test_the_session_cookie_is_set_with_those_flags(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'c.sqlite'}", SESSION_COOKIE_SECURE=True)
+    response = app.test_client().get("/connexion", base_url="https://localhost")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -1,0 +1,115 @@
+"""Login lockout: 5 wrong passwords in 15 minutes lock the address for 15 minutes."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from questionnaires import lockout
+from questionnaires.extensions import db
+from questionnaires.models import AuditEvent, LoginThrottle, utcnow
+from tests.conftest import csrf_token
+
+LOCKED = "verrouillé jusqu"
+WRONG = "Adresse e-mail ou mot de passe incorrect"
+
+
+def _post(client, email, password):
+    page = client.get("/connexion")
+    return client.post("/connexion", data={"email": email, "password": password,
+                                           "csrf_token": csrf_token(page)})
+
+
+def test_five_wrong_passwords_lock_the_account_even_with_the_right_one(app, client, auth):
+    email, password = auth.create()
+    for attempt in range(4):
+        assert WRONG in _post(client, email, "faux").get_data(as_text=True)
+    fifth = _post(client, email, "faux").get_data(as_text=True)
+    assert LOCKED in fifth and WRONG not in fifth
+    refused = _post(client, email, password)
+    assert refused.status_code == 200 and LOCKED in refused.get_data(as_text=True)
+    assert client.get("/equipe/stages").status_code == 302  # still not logged in
+
+
+def test_an_unknown_address_locks_the_same_way(client):
+    answers = [_post(client, "personne@example.org", "x").get_data(as_text=True)
+               for _ in range(5)]
+    assert all(WRONG in page for page in answers[:4])
+    assert LOCKED in answers[4]
+
+
+def test_the_lock_ends_and_a_success_resets_the_count(app, client, auth):
+    email, password = auth.create()
+    for _ in range(4):
+        _post(client, email, "faux")
+    assert _post(client, email, password).status_code == 302
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client.get("/equipe/stages"))})
+    with app.app_context():
+        assert db.session.scalar(select(LoginThrottle)) is None
+    for _ in range(4):  # four more: a fresh count, so not locked
+        assert WRONG in _post(client, email, "faux").get_data(as_text=True)
+    with app.app_context():  # the lock of a fifth failure, moved into the past
+        until = lockout.record_failure(email, utcnow())
+        assert until is not None
+        db.session.get(LoginThrottle, lockout._key(email)).locked_until = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert _post(client, email, password).status_code == 302
+
+
+def test_failures_spread_beyond_the_window_do_not_lock(app):
+    with app.app_context():
+        policy = lockout.Policy(5, timedelta(minutes=15), timedelta(minutes=15))
+        start = utcnow()
+        for minute in range(0, 80, 16):  # five failures, each in a window of its own
+            assert lockout.record_failure("a@example.org", start + timedelta(minutes=minute),
+                                          policy) is None
+        for second in range(4):
+            lockout.record_failure("b@example.org", start + timedelta(seconds=second), policy)
+        until = lockout.record_failure("b@example.org", start + timedelta(minutes=14), policy)
+        assert until == start + timedelta(minutes=29)
+        assert lockout.locked_until("b@example.org", start + timedelta(minutes=28)) == until
+        assert lockout.locked_until("b@example.org", start + timedelta(minutes=30)) is None
+
+
+def test_logins_and_failures_are_in_the_journal(app, client, auth):
+    email, password = auth.create()
+    _post(client, email, "faux")
+    _post(client, "inconnu@example.org", "faux")
+    _post(client, email, password)
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [(e.action, e.user_email) for e in events] == [
+            ("login_failed", email), ("login_failed", "inconnu@example.org"), ("logged_in", email)]
+        assert events[0].user_id is not None and events[1].user_id is None
+        assert events[2].ip == "127.0.0.1"
+
+
+def _browser_post(base: str, email: str) -> int:
+    """One person's login attempt with their own cookies, through a real HTTP server."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{base}/connexion").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": "faux", "csrf_token": token})
+    try:
+        return opener.open(f"{base}/connexion", data=data.encode()).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_simultaneous_failures_for_a_new_address_all_count_and_never_fail(app):
+    """Eight attempts at once (two workers racing to create the row, lost updates)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.browser_support import serve
+
+    with serve(app) as base, ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda _: _browser_post(base, "course@example.org"), range(8)))
+    assert codes == [200] * 8
+    with app.app_context():
+        row = db.session.get(LoginThrottle, lockout._key("course@example.org"))
+        assert row.locked_until is not None and row.failures == 8

@@ -1,0 +1,90 @@
+"""Rate limits: guessing links and hammering the login are stopped; real tablets are not."""
+import pytest
+from sqlalchemy import select
+
+from questionnaires import bilan
+from questionnaires.extensions import db
+from questionnaires.models import Participant
+from tests.conftest import DATABASE_URL, csrf_token, make_app
+
+
+@pytest.fixture
+def limited(tmp_path):
+    """The demo app with the limiter on (TestingConfig keeps it off for the other suites)."""
+    from questionnaires.demo import load_demo
+
+    app = make_app(DATABASE_URL or f"sqlite:///{tmp_path / 'limited.sqlite'}",
+                   RATELIMIT_ENABLED=True)
+    with app.app_context():
+        load_demo()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _token(app):
+    with app.app_context():
+        person = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).first()
+        return bilan.link_token(person)
+
+
+def test_ten_tablets_behind_one_address_autosaving_are_never_limited(limited):
+    tablets = []
+    with limited.app_context():
+        people = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).all()
+        tokens = [bilan.link_token(p) for p in people[:10]]
+    for token in tokens:
+        tablet = limited.test_client()
+        assert tablet.get(f"/b/{token}").status_code == 302
+        tablet.csrf = csrf_token(tablet.get("/bilan/etape/1"))
+        tablets.append(tablet)
+    for _ in range(30):  # a few minutes of autosaves every few seconds, all ten at once
+        for tablet in tablets:
+            response = tablet.post("/bilan/brouillon", json={"answers": {"satisfaction_globale": 3}},
+                                   headers={"X-CSRFToken": tablet.csrf})
+            assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_guessing_links_is_stopped_with_a_french_429(limited):
+    client = limited.test_client()
+    good = _token(limited)
+    for n in range(20):
+        assert client.get(f"/b/devine{n:016d}").status_code == 404
+    blocked = client.get(f"/b/devine{99:016d}")
+    assert blocked.status_code == 429
+    assert "Trop de tentatives" in blocked.get_data(as_text=True)
+    assert "Patientez" in blocked.get_data(as_text=True)
+    # Referent links share the count: guessing there is blocked too, in the referent's look.
+    referent = client.get("/suivi/devine-encore")
+    assert referent.status_code == 429 and "Patientez" in referent.get_data(as_text=True)
+    assert client.get(f"/b/{good}").status_code == 429  # the whole address waits
+    other_address = limited.test_client()
+    assert other_address.get(f"/b/{good}", environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
+
+
+def test_a_referent_autosave_blocked_gets_json(limited):
+    client = limited.test_client()
+    token = csrf_token(client.get("/connexion"))
+    for n in range(20):
+        client.get(f"/suivi/inconnu{n}")
+    response = client.post("/suivi/inconnu/brouillon", json={}, headers={"X-CSRFToken": token})
+    assert response.status_code == 429 and "Patientez" in response.get_json()["error"]
+
+
+def test_login_posts_are_limited_per_address(limited):
+    client = limited.test_client()
+    token = csrf_token(client.get("/connexion"))
+    codes = [client.post("/connexion", data={"email": f"x{n}@example.org", "password": "faux",
+                                             "csrf_token": token}).status_code
+             for n in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    page = client.post("/connexion", data={"email": "a@example.org", "password": "b",
+                                           "csrf_token": token})
+    assert page.status_code == 429 and "Trop de tentatives" in page.get_data(as_text=True)
+    assert client.get("/connexion").status_code == 200  # only the POST is limited
+
+
+def test_the_limiter_is_off_in_the_other_suites(app):
+    client = app.test_client()
+    assert all(client.get(f"/b/x{n}").status_code == 404 for n in range(40))
