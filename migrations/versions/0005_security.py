@@ -1,7 +1,7 @@
 """Security: link hashes, the audit log, login throttling.
 
 Revision ID: 0005
-Revises: 0006 (numbered 0005 when planned; it comes after 0004 → 0007 → 0008 → 0006 on main)
+Revises: 0004
 
 Existing links keep working: each row's salt (the former nonce) stays, and the hash of its
 token is computed here with the installation's SECRET_KEY (environment or instance/secret_key,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0006"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

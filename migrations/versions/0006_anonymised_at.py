@@ -1,13 +1,13 @@
 """When a participant or a referent was anonymised (data protection, docs/privacy.md).
 
 Revision ID: 0006
-Revises: 0008 (to be rechained after 0005 when merged)
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0008"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
