@@ -1,4 +1,4 @@
-"""Security headers on every response: CSP without inline scripts, no framing, no referrer.
+"""Security headers on every response: CSP without inline scripts, no framing, no referrer leak.
 
 - `script-src 'self'`: every script is a file in static/js; no inline <script>, no on*=
   attributes (templates are checked by a test).
@@ -8,14 +8,19 @@
   styles in a sandboxed iframe (srcdoc inherits the page's policy), so that one page allows
   inline styles, never inline scripts (`allow_inline_styles()`).
 - `frame-ancestors 'none'` and X-Frame-Options DENY: no page can be framed (clickjacking).
-- `Referrer-Policy: no-referrer`: a personal link in the address bar never leaks to another
-  site through the Referer header.
+- `Referrer-Policy: same-origin`: a personal link in the address bar never leaks to another
+  site through the Referer header. Not `no-referrer`: behind https, Flask-WTF refuses any
+  form post or autosave without a same-origin Referer (WTF_CSRF_SSL_STRICT), so the tablet and
+  the referent page must keep sending it to this site (tests/test_headers.py checks both).
 """
 from flask import Flask, g
 
 CSP = ("default-src 'self'; script-src 'self'; style-src {style}; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+#: The Referer goes to this site only (see above for why not "no-referrer")
+REFERRER_POLICY = "same-origin"
 
 
 def allow_inline_styles() -> None:
@@ -30,7 +35,7 @@ def add_security_headers(response):
     headers.setdefault("Content-Security-Policy", CSP.format(style=style))
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Referrer-Policy", REFERRER_POLICY)
     return response
 
 

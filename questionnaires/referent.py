@@ -15,6 +15,7 @@ from . import suivi
 from .engine import is_shown
 from .extensions import db
 from .forms import posted_json
+from .headers import REFERRER_POLICY
 from .followups import Settings, link_expires_on
 from .models import utcnow
 
@@ -193,7 +194,7 @@ def thanks(token: str):
 
 @bp.after_request
 def _no_referrer(response):
-    """The token is in the address: never hand it to another site."""
-    response.headers["Referrer-Policy"] = "no-referrer"
+    """The token is in the address: never hand it to another site (headers.REFERRER_POLICY)."""
+    response.headers["Referrer-Policy"] = REFERRER_POLICY
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -23,7 +23,7 @@ def _assert_strict(response):
     assert "frame-ancestors 'none'" in csp and "unsafe" not in csp
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_every_kind_of_page_carries_the_headers(demo, team):
@@ -97,3 +97,25 @@ def test_the_session_cookie_is_set_with_those_flags(tmp_path):
     response = app.test_client().get("/connexion", base_url="https://localhost")
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_behind_https_a_form_needs_the_same_origin_referer_the_policy_keeps(tmp_path):
+    """Why the policy is "same-origin" and not "no-referrer": Flask-WTF's strict https check.
+
+    A browser obeying "no-referrer" sends no Referer, and every form post and autosave would be
+    refused in production; "same-origin" sends it to this site only.
+    """
+    from tests.conftest import AuthActions, csrf_token, make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'https.sqlite'}", SESSION_COOKIE_SECURE=True)
+    AuthActions(app, app.test_client()).create()
+    client = app.test_client()
+    page = client.get("/connexion", base_url="https://localhost")
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    form = {"email": "camille@example.org", "password": "mot-de-passe-1",
+            "csrf_token": csrf_token(page)}
+    refused = client.post("/connexion", data=form, base_url="https://localhost")
+    assert refused.status_code == 400 and "Formulaire expiré" in refused.get_data(as_text=True)
+    accepted = client.post("/connexion", data=form, base_url="https://localhost",
+                           headers={"Referer": "https://localhost/connexion"})
+    assert accepted.status_code == 302 and accepted.headers["Location"].endswith("/equipe/stages")

@@ -68,7 +68,7 @@ def test_the_referent_sees_only_their_participants_of_this_stage(sent):
     assert "Alex" in html and "Sam" in html
     assert "Inès" not in html and "Autrestage" not in html and "paul@example.org" not in html
     assert "Métiers de l'accueil et de la billetterie" in html and "Métiers du sport" not in html
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     with sent.app_context():
         assert db.session.scalar(select(func.count()).where(
             FollowupInvitation.opened_at.isnot(None))) == 1
