@@ -1,0 +1,32 @@
+"""Examples the hostile-input suite found, kept as plain tests (each one was a real bug)."""
+from sqlalchemy import func, select
+
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Structure
+from tests.conftest import csrf_token
+
+
+def test_a_nul_name_is_refused_in_french_not_a_500(demo, team):
+    """"\\x00" passed DataRequired, then SQL's trim() saw a blank name: CHECK failed, 500."""
+    with demo.app_context():
+        before = db.session.scalar(select(func.count(Structure.id)))
+    token = csrf_token(team.get("/equipe/structures/nouvelle"))
+    response = team.post("/equipe/structures/nouvelle",
+                         data={"csrf_token": token, "name": "\x00", "city": "Ivry"})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.scalar(select(func.count(Structure.id))) == before
+
+
+def test_team_text_fields_drop_control_characters(demo, team):
+    page = team.get("/equipe/stages/2/participants/nouveau")
+    response = team.post("/equipe/stages/2/participants/nouveau", data={
+        "csrf_token": csrf_token(page), "first_name": "Ka\x00ri\x1bm", "city": "Cr\x07éteil",
+        "gender": "X", "qpv": "inconnu", "referent_id": "0", "status": "inscrit",
+        "pmsmp": "a_faire",
+    })
+    assert response.status_code == 302
+    with demo.app_context():
+        person = db.session.scalar(select(Participant).order_by(Participant.id.desc()))
+        assert (person.first_name, person.city) == ("Karim", "Créteil")
