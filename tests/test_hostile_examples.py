@@ -30,3 +30,19 @@ def test_team_text_fields_drop_control_characters(demo, team):
     with demo.app_context():
         person = db.session.scalar(select(Participant).order_by(Participant.id.desc()))
         assert (person.first_name, person.city) == ("Karim", "Créteil")
+
+
+def test_a_duplicate_venue_with_non_ascii_capitals_is_refused_in_french(demo, team):
+    """SQLite's lower() leaves "Ö" alone: the duplicate check missed it, UNIQUE failed, 500."""
+    for attempt in range(2):
+        token = csrf_token(team.get("/equipe/lieux/nouveau"))
+        response = team.post("/equipe/lieux/nouveau", data={
+            "csrf_token": token, "name": "ÖÖ", "city": "", "kind": "culturel"})
+        assert response.status_code == (302 if attempt == 0 else 200)
+    assert "Ce lieu existe déjà dans cette ville." in response.get_data(as_text=True)
+    token = csrf_token(team.get("/equipe/structures/nouvelle"))
+    for attempt in range(2):
+        response = team.post("/equipe/structures/nouvelle",
+                             data={"csrf_token": token, "name": "ÉCOLE DE LA 2E CHANCE"})
+        assert response.status_code == (302 if attempt == 0 else 200)
+    assert "Une structure porte déjà ce nom." in response.get_data(as_text=True)
