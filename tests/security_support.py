@@ -35,7 +35,10 @@ FRENCH_ERROR = re.compile(
     r"Page introuvable|Lien inconnu|Lien expiré|Accès refusé|Action impossible|Requête incorrecte"
     r"|Formulaire expiré|Page expirée|Bilan clos|Modification impossible|Personne inconnue"
     r"|Fichier trop volumineux|n'existe pas|Rechargez la page|n&#39;existe pas|Vérifiez"
-    r"|ne correspond à aucun|n'est plus valable|Réponses illisibles")
+    r"|ne correspond à aucun|n'est plus valable|Réponses illisibles|Rien n'a été enregistré"
+    # A form sent back with its errors (422) says what to fix, in the engine's words
+    r"|Choisissez|Cette question attend une réponse|Écrivez votre réponse|Réponse trop longue"
+    r"|Cochez la case|Une des cases|Ce champ est obligatoire|Réponse illisible")
 
 
 def is_french_error(response) -> bool:
@@ -231,6 +234,9 @@ def response_problems(app) -> list[str]:
                     problems.append(f"response {response.id}: unknown question {question_id}")
                     continue
                 cleaned, error = clean_value(question, value, keys)
+                if isinstance(value, list) and isinstance(cleaned, list):
+                    # Imported archives keep their file's order; the engine's is the definition's.
+                    cleaned, value = sorted(cleaned), sorted(value)
                 if error or cleaned != value:
                     problems.append(f"response {response.id}: {question_id}={value!r:.60} ({error})")
                 if not is_shown(question, answers):
