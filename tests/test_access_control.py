@@ -11,7 +11,10 @@ import pytest
 from flask import Blueprint
 from flask_login import login_required
 
+from questionnaires import bilan
 from questionnaires.access import admin_required
+from questionnaires.extensions import db
+from questionnaires.models import Participant
 from tests.security_support import (
     ACTORS, actor_client, build_world, csrf_for, is_french_error, snapshot, url_of,
 )
@@ -278,10 +281,6 @@ def test_participant_b_cannot_read_or_change_participant_a(world):
     saved = b.post("/bilan/brouillon", json={"answers": {"satisfaction_globale": 1}},
                    headers={"X-CSRFToken": token})
     assert saved.status_code == 200
-    from questionnaires import bilan
-    from questionnaires.extensions import db
-    from questionnaires.models import Participant
-
     with world.app.app_context():
         a_answers = bilan.response_of(db.session.get(Participant, world.participant_a)).answers
         b_answers = bilan.response_of(db.session.get(Participant, world.participant_b)).answers

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from questionnaires import create_app
 from tests.security_support import (
-    actor_client, build_world, forms_of, is_french_error, response_problems,
+    actor_client, build_world, csrf_for, forms_of, is_french_error, response_problems,
     string_column_problems, url_of,
 )
 
@@ -148,6 +148,12 @@ def test_team_forms_and_query_strings_hold_against_hostile_values(app, page):
             check_response(response, f"POST {form.action} {list(sent.items(multi=True))!r:.300}")
 
     fuzz()
+    for form in forms:  # bytes that are not UTF-8, in every field, with a valid token
+        body = "&".join(f"{quote(name)}=%FF%FE%ED%A0%80" for name in form.fields
+                        if name != "csrf_token")
+        response = team.post(form.action, data=f"csrf_token={quote(form.fields['csrf_token'][0])}&"
+                             f"{body}".encode(), content_type="application/x-www-form-urlencoded")
+        check_response(response, f"POST {form.action} with invalid UTF-8")
     check_database(app)
 
 
@@ -169,6 +175,8 @@ def test_bilan_steps_hold_against_hostile_values(app):
         sent = data.draw(form_data(form))
         check_response(post_form(tablet, form, sent),
                        f"POST {form.action} {list(sent.items(multi=True))!r:.300}")
+        query = {"manque": data.draw(hostile_text)[:2000]}
+        check_response(tablet.get(form.action, query_string=query), f"GET {form.action} {query!r:.200}")
 
     fuzz()
     check_database(app)
@@ -193,8 +201,6 @@ def _bilan_answers():
 def test_bilan_autosave_holds_against_hostile_json(app):
     world = build_world(app)
     tablet = actor_client(world, "participant_a")
-    from tests.security_support import csrf_for
-
     token = csrf_for(tablet)
 
     @FUZZ
@@ -221,8 +227,6 @@ def test_referent_page_and_autosave_hold_against_hostile_values(app):
     forms = [f for f in forms_of(url, referent.get(url).get_data(as_text=True))
              if f.method == "POST"]
     assert forms and any(name.startswith("p") for name in forms[0].fields)
-    from tests.security_support import csrf_for
-
     token = csrf_for(referent)
     card = str(world.participant_a)
 
@@ -237,6 +241,8 @@ def test_referent_page_and_autosave_hold_against_hostile_values(app):
              f"envoyer-{world.participant_b}"]) | hostile_text))
         check_response(post_form(referent, form, sent),
                        f"POST {url} {list(sent.items(multi=True))!r:.300}")
+        query = {"modifier": data.draw(hostile_text)[:2000]}
+        check_response(referent.get(url, query_string=query), f"GET {url} {query!r:.200}")
         body = data.draw(st.one_of(
             st.fixed_dictionaries({"cards": st.dictionaries(st.just(card), json_values,
                                                             max_size=1),
