@@ -233,6 +233,10 @@ def response_problems(app) -> list[str]:
                 if question is None:
                     problems.append(f"response {response.id}: unknown question {question_id}")
                     continue
+                # Checked apart from the engine, so that a broken engine cannot vouch for itself.
+                texts = value if isinstance(value, list) else [value]
+                if any(isinstance(t, str) and CONTROL.search(t) for t in texts):
+                    problems.append(f"response {response.id}: control character in {question_id}")
                 cleaned, error = clean_value(question, value, keys)
                 if isinstance(value, list) and isinstance(cleaned, list):
                     # Imported archives keep their file's order; the engine's is the definition's.

@@ -41,7 +41,12 @@ HOSTILE = [
     "2024-02-30", "0000-00-00", "9999-12-31", "../../../etc/passwd", "{{ 7*7 }}", "%s%n",
     "é" * 300, "🙂" * 60, "\u202eevil", "\ufeff", "true", "null", "[]", "{}",
 ]
-hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=120))
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=120),
+    # Mostly printable ASCII with control characters in between (NUL, ESC, DEL…)
+    st.text(alphabet=st.characters(max_codepoint=0x7F), min_size=1, max_size=20),
+)
 #: Examples per test; raise it for a longer hunt (HOSTILE_EXAMPLES=500)
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -195,7 +200,8 @@ def _bilan_answers():
     ids = ["satisfaction_globale", "activites_preferees", "experience_groupe", "talents",
            "talents_autres", "consentement_publication", "temoignage", "projet_detail",
            "orientation", "inconnue"]
-    return st.dictionaries(st.sampled_from(ids) | st.text(max_size=10), json_values, max_size=5)
+    return st.dictionaries(st.sampled_from(ids) | st.text(max_size=10),
+                           hostile_text | json_values, max_size=5)
 
 
 def test_bilan_autosave_holds_against_hostile_json(app):
