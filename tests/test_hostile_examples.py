@@ -46,3 +46,25 @@ def test_a_duplicate_venue_with_non_ascii_capitals_is_refused_in_french(demo, te
                              data={"csrf_token": token, "name": "ÉCOLE DE LA 2E CHANCE"})
         assert response.status_code == (302 if attempt == 0 else 200)
     assert "Une structure porte déjà ce nom." in response.get_data(as_text=True)
+
+
+def _import(team, archive):
+    import json
+    from io import BytesIO
+
+    token = csrf_token(team.get("/equipe/stages/importer"))
+    return team.post("/equipe/stages/importer", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (BytesIO(json.dumps(archive).encode()), "stage.json")})
+
+
+def test_an_archive_with_a_list_where_a_date_or_choice_goes_is_refused_in_french(demo, team):
+    """A list is not hashable: the schema's duplicate and enum checks raised TypeError, 500."""
+    from questionnaires.demo import read
+
+    for where, value in (("date", []), ("period", ["matin"]), ("kind", {})):
+        archive = read("stage-2021.json")
+        archive["slots"][3][where] = value
+        response = _import(team, archive)
+        assert response.status_code == 200
+        assert f"slots[3].{where}" in response.get_data(as_text=True)
+
