@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from .archive_schema import FORMAT, ArchiveError, parse_date, parse_datetime, validate
 from .extensions import db
-from .responses import archive_answer_errors
+from .responses import archive_answer_errors, archive_answers
 from .models import (
     Attendance, Participant, Professional, Referent, Response, Slot, Stage, Structure, Venue,
 )
@@ -146,14 +146,14 @@ def import_archive(data) -> Stage:
         for slot_key, status in (item.get("attendance") or {}).items():
             db.session.add(Attendance(participant_id=person.id, slot_id=slots[slot_key].id,
                                       stage_id=stage.id, status=status))
-    for item in data.get("responses", []):
+    for item, answers in zip(data.get("responses", []), archive_answers(data)):
         submitted = parse_datetime(item.get("submitted_at"))
         db.session.add(Response(
             stage=stage, questionnaire=item["questionnaire"], version=item["version"],
             participant=participants.get(item.get("participant")),
             referent=referents.get(item.get("referent")),
             assisted_by=referents.get(item.get("assisted_by")),
-            answers=item["answers"], submitted_at=submitted,
+            answers=answers, submitted_at=submitted,
         ))
     db.session.flush()
     return stage

@@ -68,3 +68,25 @@ def test_an_archive_with_a_list_where_a_date_or_choice_goes_is_refused_in_french
         assert response.status_code == 200
         assert f"slots[3].{where}" in response.get_data(as_text=True)
 
+
+def test_an_imported_archive_stores_answers_as_the_engine_would(demo, team):
+    """Raw answers were stored: "3" for a scale (its figure then lost), hidden branches kept."""
+    from questionnaires.demo import read
+    from questionnaires.models import Response, Stage
+
+    archive = read("stage-2021.json")
+    answers = next(r for r in archive["responses"] if r["questionnaire"] == "bilan-individuel")
+    answers = answers["answers"]
+    answers.update(satisfaction_globale="3", projet_plus_precis="non",
+                   temoignage="  Très\x00 bien  ")
+    response = _import(team, archive)
+    assert response.status_code == 302
+    with demo.app_context():
+        stage = db.session.scalar(select(Stage).order_by(Stage.id.desc()))
+        stored = db.session.scalars(select(Response).where(
+            Response.stage_id == stage.id, Response.questionnaire == "bilan-individuel")).first()
+        assert stored.answers["satisfaction_globale"] == 3
+        assert stored.fact_satisfaction_globale == 3
+        assert "orientation" not in stored.answers  # asked only when projet_plus_precis is oui
+        assert stored.answers["temoignage"] == "Très bien"
+        assert stored.answers["activites_preferees"] == ["mar-pm", "mer-am"]  # the file's order
