@@ -3,7 +3,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from .archive_schema import FORMAT, ArchiveError, parse_date, parse_datetime, validate
 from .extensions import db
@@ -161,8 +161,11 @@ def import_archive(data) -> Stage:
 
 def _venue(item: dict) -> Venue:
     name, city = item["name"].strip(), (item.get("city") or "").strip()
+    # SQLite's lower() folds ASCII only: match the exact value too, or "ÉCOLE" imported twice
+    # misses the first one and meets the unique constraint.
     found = db.session.scalar(select(Venue).where(
-        func.lower(Venue.name) == name.lower(), func.lower(Venue.city) == city.lower()))
+        or_(func.lower(Venue.name) == name.lower(), Venue.name == name),
+        or_(func.lower(Venue.city) == city.lower(), Venue.city == city)).limit(1))
     if found is None:
         found = Venue(name=name, city=city, kind=item["kind"])
         db.session.add(found)
@@ -171,7 +174,8 @@ def _venue(item: dict) -> Venue:
 
 def _structure(item: dict) -> Structure:
     name = item["name"].strip()
-    found = db.session.scalar(select(Structure).where(func.lower(Structure.name) == name.lower()))
+    found = db.session.scalar(select(Structure).where(
+        or_(func.lower(Structure.name) == name.lower(), Structure.name == name)).limit(1))
     if found is None:
         found = Structure(name=name, city=item.get("city"))
         db.session.add(found)

@@ -90,3 +90,16 @@ def test_an_imported_archive_stores_answers_as_the_engine_would(demo, team):
         assert "orientation" not in stored.answers  # asked only when projet_plus_precis is oui
         assert stored.answers["temoignage"] == "Très bien"
         assert stored.answers["activites_preferees"] == ["mar-pm", "mer-am"]  # the file's order
+
+
+def test_an_archive_with_non_ascii_capitals_imports_twice(demo, team):
+    """The second import missed "ÉCOLE" (SQLite's lower()) and hit the unique constraint: 500."""
+    from questionnaires.demo import read
+    from questionnaires.models import Venue
+
+    archive = read("stage-2021.json")
+    archive["venues"][0]["name"] = "ÉCOLE"
+    archive["structures"][0]["name"] = "MJC ÉTÉ"
+    assert [_import(team, archive).status_code for _ in range(2)] == [302, 302]
+    with demo.app_context():
+        assert db.session.scalar(select(func.count(Venue.id)).where(Venue.name == "ÉCOLE")) == 1
