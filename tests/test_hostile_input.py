@@ -39,7 +39,7 @@ HOSTILE = [
     "\x00", "nul\x00au\x00milieu", "\x1b[2J\x07\x08\x7f", "ligne\r\nSet-Cookie: x=1",
     "0", "-1", "99999999999999999999", "1e308", "NaN", "Infinity", "", " ", " \t\n ",
     "2024-02-30", "0000-00-00", "9999-12-31", "../../../etc/passwd", "{{ 7*7 }}", "%s%n",
-    "é" * 300, "🙂" * 60, "\u202eevil", "\ufeff", "true", "null", "[]", "{}",
+    "é" * 300, "ÉCOLE ÖÖ", "🙂" * 60, "\u202eevil", "\ufeff", "true", "null", "[]", "{}",
 ]
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
@@ -301,3 +301,52 @@ def test_login_form_holds_against_hostile_values(app):
     raw = client.post("/connexion", data=b"email=%FF%FE&password=%00",
                       content_type="application/x-www-form-urlencoded")
     check_response(raw, "login with invalid UTF-8")
+
+
+# Stage archives -----------------------------------------------------------------------------
+
+def _leaves(value, path=()):
+    """Every path to a leaf (or an empty container) of a parsed archive."""
+    children = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    found = [path]
+    for key, child in children:
+        found += _leaves(child, (*path, key))
+    return found
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replace(value[path[0]], path[1:], new)
+    return copy
+
+
+def test_stage_archive_import_holds_against_hostile_archives(app):
+    """The demo archive with a few values replaced by hostile ones: refused in French or sound."""
+    from questionnaires.demo import read
+
+    world = build_world(app)
+    team = actor_client(world, "team")
+    archive = read("stage-2021.json")
+    paths = _leaves(archive)
+
+    @FUZZ
+    @given(changes=st.lists(st.tuples(st.sampled_from(paths), json_values), min_size=1,
+                            max_size=3))
+    def fuzz(changes):
+        hostile = archive
+        for path, value in changes:
+            try:
+                hostile = _replace(hostile, path, value)
+            except (KeyError, IndexError, TypeError):  # an earlier change removed the path
+                pass
+        body = json.dumps(hostile).encode()
+        response = team.post("/equipe/stages/importer", content_type="multipart/form-data",
+                             data={"csrf_token": csrf_for(team),
+                                   "file": (BytesIO(body), "stage.json")})
+        check_response(response, f"import {changes!r:.400}")
+
+    fuzz()
+    check_database(app)
