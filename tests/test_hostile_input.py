@@ -8,6 +8,8 @@ login form, link tokens and query strings get the same treatment. After each bat
 database is read back: every stored answer must pass the engine's validation as it is, and
 no string may be longer than its column or carry control characters.
 """
+import csv
+import io
 import json
 import os
 from io import BytesIO
@@ -19,6 +21,8 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from questionnaires import create_app
+from questionnaires.extensions import db
+from questionnaires.models import Stage
 from tests.security_support import (
     actor_client, build_world, csrf_for, forms_of, is_french_error, response_problems,
     string_column_problems, url_of,
@@ -347,6 +351,54 @@ def test_stage_archive_import_holds_against_hostile_archives(app):
                              data={"csrf_token": csrf_for(team),
                                    "file": (BytesIO(body), "stage.json")})
         check_response(response, f"import {changes!r:.400}")
+
+    fuzz()
+    check_database(app)
+
+
+# Participant spreadsheets -------------------------------------------------------------------
+
+COLUMNS = ["Prénom", "Nom", "Date de naissance", "Genre", "Ville", "QPV", "Statut", "PMSMP",
+           "Référent", "Email du référent", "Structure"]
+VALID_ROW = ["Awa", "Dupont", "12/03/1990", "F", "Ivry", "oui", "inscrit", "signée", "Léa Martin",
+             "lea.martin@example.org", "ÉCOLE ÖÖ"]
+
+
+@st.composite
+def spreadsheet_row(draw) -> list:
+    """A valid row with up to three cells replaced by hostile text, or another row's values."""
+    row = list(VALID_ROW)
+    row[0] = f"Awa {draw(st.integers(0, 10**9))}"  # someone not enrolled yet
+    for _ in range(draw(st.integers(0, 3))):
+        index = draw(st.integers(0, len(row) - 1))
+        row[index] = draw(st.one_of(hostile_text.map(lambda t: t[:300]),
+                                    st.sampled_from(VALID_ROW + ["ecole öö", "01/01/1800"])))
+    return row
+
+
+def test_participant_spreadsheet_import_holds_against_hostile_cells(app):
+    """A CSV of hostile cells: previewed with French errors, or imported soundly once confirmed."""
+    world = build_world(app)
+    team = actor_client(world, "team")
+    url = f"/equipe/stages/{world.stage_id}/import"
+    with app.app_context():  # room for every import that goes through, not only the first two
+        db.session.get(Stage, world.stage_id).capacity = 100
+        db.session.commit()
+
+    @FUZZ
+    @given(rows=st.lists(spreadsheet_row(), min_size=1, max_size=2),
+           separator=st.sampled_from([",", ";", "\t"]))
+    def fuzz(rows, separator):
+        text = io.StringIO()
+        csv.writer(text, delimiter=separator).writerows([COLUMNS, *rows])
+        body = text.getvalue().encode("utf-8", "surrogatepass")
+        preview = team.post(url, content_type="multipart/form-data", data={
+            "csrf_token": csrf_for(team), "file": (BytesIO(body), "participants.csv")})
+        check_response(preview, f"import preview {rows!r:.300}")
+        for form in forms_of(url, preview.get_data(as_text=True)):
+            if form.method == "POST" and form.action.endswith("/confirmer"):
+                confirmed = team.post(form.action, data={k: v[0] for k, v in form.fields.items()})
+                check_response(confirmed, f"import confirmed {rows!r:.300}")
 
     fuzz()
     check_database(app)
