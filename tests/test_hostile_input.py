@@ -198,9 +198,11 @@ def test_bilan_steps_hold_against_hostile_values(app):
 
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-              hostile_text),
-    lambda children: st.one_of(st.lists(children, max_size=3),
-                               st.dictionaries(st.text(max_size=20), children, max_size=3)),
+              hostile_text, st.just([]), st.just({})),
+    # min_size=1: Hypothesis checks that the extension needs its argument to produce anything
+    lambda children: st.one_of(st.lists(children, min_size=1, max_size=3),
+                               st.dictionaries(st.text(max_size=20), children, min_size=1,
+                                               max_size=3)),
     max_leaves=8,
 )
 
