@@ -3,11 +3,11 @@ import json
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from .archive_schema import FORMAT, ArchiveError, parse_date, parse_datetime, validate
 from .extensions import db
-from .responses import archive_answer_errors
+from .responses import archive_answer_errors, archive_answers
 from .models import (
     Attendance, Participant, Professional, Referent, Response, Slot, Stage, Structure, Venue,
 )
@@ -166,14 +166,14 @@ def import_archive(data) -> Stage:
         for slot_key, status in (item.get("attendance") or {}).items():
             db.session.add(Attendance(participant_id=person.id, slot_id=slots[slot_key].id,
                                       stage_id=stage.id, status=status))
-    for item in data.get("responses", []):
+    for item, answers in zip(data.get("responses", []), archive_answers(data)):
         submitted = parse_datetime(item.get("submitted_at"))
         db.session.add(Response(
             stage=stage, questionnaire=item["questionnaire"], version=item["version"],
             participant=participants.get(item.get("participant")),
             referent=referents.get(item.get("referent")),
             assisted_by=referents.get(item.get("assisted_by")),
-            answers=item["answers"], submitted_at=submitted,
+            answers=answers, submitted_at=submitted,
         ))
     db.session.flush()
     return stage
@@ -181,8 +181,11 @@ def import_archive(data) -> Stage:
 
 def _venue(item: dict) -> Venue:
     name, city = item["name"].strip(), (item.get("city") or "").strip()
+    # SQLite's lower() folds ASCII only: match the exact value too, or "ÉCOLE" imported twice
+    # misses the first one and meets the unique constraint.
     found = db.session.scalar(select(Venue).where(
-        func.lower(Venue.name) == name.lower(), func.lower(Venue.city) == city.lower()))
+        or_(func.lower(Venue.name) == name.lower(), Venue.name == name),
+        or_(func.lower(Venue.city) == city.lower(), Venue.city == city)).limit(1))
     if found is None:
         found = Venue(name=name, city=city, kind=item["kind"])
         db.session.add(found)
@@ -191,7 +194,8 @@ def _venue(item: dict) -> Venue:
 
 def _structure(item: dict) -> Structure:
     name = item["name"].strip()
-    found = db.session.scalar(select(Structure).where(func.lower(Structure.name) == name.lower()))
+    found = db.session.scalar(select(Structure).where(
+        or_(func.lower(Structure.name) == name.lower(), Structure.name == name)).limit(1))
     if found is None:
         found = Structure(name=name, city=item.get("city"))
         db.session.add(found)

@@ -136,7 +136,8 @@ def _check_value(kind: str, extra, value, keys: dict) -> str | None:
             return f"adresse e-mail invalide « {value} »."
         return None
     if kind == "enum":
-        return None if value in extra else \
+        # Only strings are looked up: a list or an object cannot be a dict key (TypeError).
+        return None if isinstance(value, str) and value in extra else \
             f"valeur « {value} » inconnue (valeurs possibles : {', '.join(extra)})."
     if kind == "int":
         low, high = extra
@@ -162,7 +163,7 @@ def _check_value(kind: str, extra, value, keys: dict) -> str | None:
         for slot, status in value.items():
             if slot not in keys.get("slots", ()):
                 return f"créneau inconnu « {slot} »."
-            if status not in ATTENDANCE:
+            if not isinstance(status, str) or status not in ATTENDANCE:
                 return f"présence « {status} » inconnue (valeurs : {', '.join(ATTENDANCE)})."
         return None
     if kind == "answers":
@@ -212,8 +213,10 @@ def _check_slots_in_stage(data: dict, stage: dict, errors: list[str]) -> None:
         day = parse_date(slot.get("date"))
         if day and start and end and not start <= day <= end:
             errors.append(f"slots[{i}].date : {day} est hors des dates du stage.")
-        cell = (slot.get("date"), slot.get("period"))
-        if day and cell in cells:
+        if not day or not isinstance(slot.get("period"), str):
+            continue  # a date or period of the wrong type is reported by the field checks
+        cell = (day, slot.get("period"))
+        if cell in cells:
             errors.append(f"slots[{i}] : même jour et même période que slots[{cells[cell]}].")
         cells.setdefault(cell, i)
 
@@ -250,6 +253,8 @@ def _check_responses(data: dict, keys: dict, errors: list[str]) -> None:
             errors.append(f"{path}.referent : obligatoire pour un suivi-referent.")
         identity = (kind, who if kind != "bilan-collectif" else None,
                     referent if kind == "suivi-referent" else None)
+        if not all(part is None or isinstance(part, str) for part in identity):
+            continue  # values of the wrong type are reported by the field checks
         if identity in seen:
             errors.append(f"{path} : doublon de responses[{seen[identity]}].")
         seen.setdefault(identity, i)

@@ -1,10 +1,21 @@
 """The base of every form: Flask-WTF (CSRF) with WTForms' own French messages."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField
+from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .engine import CONTROL
+
 DATE_FORMAT_MESSAGE = "Date invalide : choisissez-la dans le calendrier ou écrivez-la AAAA-MM-JJ."
+
+
+def without_control_characters(value):
+    """Typed text without control characters, as the engine does for answers.
+
+    A NUL passes DataRequired yet SQL's trim() sees an empty name (a 500 on the check
+    constraint), PostgreSQL refuses it outright, and the others break exports and mails.
+    """
+    return CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 class FrenchForm(FlaskForm):
@@ -12,6 +23,14 @@ class FrenchForm(FlaskForm):
 
     class Meta:
         locales = ["fr_FR", "fr"]
+
+        def bind_field(self, form, unbound_field, options):
+            """Every text field (not passwords, kept as typed) drops control characters."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                options["filters"] = (without_control_characters,
+                                      *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
 
 
 class FrenchDateField(DateField):

@@ -1,6 +1,6 @@
 """Venues, partner structures and referents: shared by every stage."""
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from wtforms.fields.choices import SelectChoice
 
@@ -17,10 +17,15 @@ def structure_choices() -> list[SelectChoice]:
 
 
 def _duplicate(model, obj_id: int | None, **criteria) -> bool:
-    """Whether another row already has these values (case-insensitive on text)."""
+    """Whether another row already has these values (case-insensitive on text).
+
+    SQLite's lower() only folds ASCII ("ÉCOLE" stays "ÉCOLE"), so the exact value is matched
+    too: otherwise the unique constraint, not this check, would meet the duplicate (a 500).
+    """
     query = select(model.id)
     for column, value in criteria.items():
-        query = query.where(func.lower(getattr(model, column)) == value.lower())
+        stored = getattr(model, column)
+        query = query.where(or_(func.lower(stored) == value.lower(), stored == value))
     if obj_id is not None:
         query = query.where(model.id != obj_id)
     return db.session.scalar(query.limit(1)) is not None

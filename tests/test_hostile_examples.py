@@ -1,0 +1,105 @@
+"""Examples the hostile-input suite found, kept as plain tests (each one was a real bug)."""
+from sqlalchemy import func, select
+
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Structure
+from tests.conftest import csrf_token
+
+
+def test_a_nul_name_is_refused_in_french_not_a_500(demo, team):
+    """"\\x00" passed DataRequired, then SQL's trim() saw a blank name: CHECK failed, 500."""
+    with demo.app_context():
+        before = db.session.scalar(select(func.count(Structure.id)))
+    token = csrf_token(team.get("/equipe/structures/nouvelle"))
+    response = team.post("/equipe/structures/nouvelle",
+                         data={"csrf_token": token, "name": "\x00", "city": "Ivry"})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.scalar(select(func.count(Structure.id))) == before
+
+
+def test_team_text_fields_drop_control_characters(demo, team):
+    page = team.get("/equipe/stages/2/participants/nouveau")
+    response = team.post("/equipe/stages/2/participants/nouveau", data={
+        "csrf_token": csrf_token(page), "first_name": "Ka\x00ri\x1bm", "city": "Cr\x07éteil",
+        "gender": "X", "qpv": "inconnu", "referent_id": "0", "status": "inscrit",
+        "pmsmp": "a_faire",
+    })
+    assert response.status_code == 302
+    with demo.app_context():
+        person = db.session.scalar(select(Participant).order_by(Participant.id.desc()))
+        assert (person.first_name, person.city) == ("Karim", "Créteil")
+
+
+def test_a_duplicate_venue_with_non_ascii_capitals_is_refused_in_french(demo, team):
+    """SQLite's lower() leaves "Ö" alone: the duplicate check missed it, UNIQUE failed, 500."""
+    for attempt in range(2):
+        token = csrf_token(team.get("/equipe/lieux/nouveau"))
+        response = team.post("/equipe/lieux/nouveau", data={
+            "csrf_token": token, "name": "ÖÖ", "city": "", "kind": "culturel"})
+        assert response.status_code == (302 if attempt == 0 else 200)
+    assert "Ce lieu existe déjà dans cette ville." in response.get_data(as_text=True)
+    token = csrf_token(team.get("/equipe/structures/nouvelle"))
+    for attempt in range(2):
+        response = team.post("/equipe/structures/nouvelle",
+                             data={"csrf_token": token, "name": "ÉCOLE DE LA 2E CHANCE"})
+        assert response.status_code == (302 if attempt == 0 else 200)
+    assert "Une structure porte déjà ce nom." in response.get_data(as_text=True)
+
+
+def _import(team, archive):
+    import json
+    from io import BytesIO
+
+    token = csrf_token(team.get("/equipe/stages/importer"))
+    return team.post("/equipe/stages/importer", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (BytesIO(json.dumps(archive).encode()), "stage.json")})
+
+
+def test_an_archive_with_a_list_where_a_date_or_choice_goes_is_refused_in_french(demo, team):
+    """A list is not hashable: the schema's duplicate and enum checks raised TypeError, 500."""
+    from questionnaires.demo import read
+
+    for where, value in (("date", []), ("period", ["matin"]), ("kind", {})):
+        archive = read("stage-2021.json")
+        archive["slots"][3][where] = value
+        response = _import(team, archive)
+        assert response.status_code == 200
+        assert f"slots[3].{where}" in response.get_data(as_text=True)
+
+
+def test_an_imported_archive_stores_answers_as_the_engine_would(demo, team):
+    """Raw answers were stored: "3" for a scale (its figure then lost), hidden branches kept."""
+    from questionnaires.demo import read
+    from questionnaires.models import Response, Stage
+
+    archive = read("stage-2021.json")
+    answers = next(r for r in archive["responses"] if r["questionnaire"] == "bilan-individuel")
+    answers = answers["answers"]
+    answers.update(satisfaction_globale="3", projet_plus_precis="non",
+                   temoignage="  Très\x00 bien  ")
+    response = _import(team, archive)
+    assert response.status_code == 302
+    with demo.app_context():
+        stage = db.session.scalar(select(Stage).order_by(Stage.id.desc()))
+        stored = db.session.scalars(select(Response).where(
+            Response.stage_id == stage.id, Response.questionnaire == "bilan-individuel")).first()
+        assert stored.answers["satisfaction_globale"] == 3
+        assert stored.fact_satisfaction_globale == 3
+        assert "orientation" not in stored.answers  # asked only when projet_plus_precis is oui
+        assert stored.answers["temoignage"] == "Très bien"
+        assert stored.answers["activites_preferees"] == ["mar-pm", "mer-am"]  # the file's order
+
+
+def test_an_archive_with_non_ascii_capitals_imports_twice(demo, team):
+    """The second import missed "ÉCOLE" (SQLite's lower()) and hit the unique constraint: 500."""
+    from questionnaires.demo import read
+    from questionnaires.models import Venue
+
+    archive = read("stage-2021.json")
+    archive["venues"][0]["name"] = "ÉCOLE"
+    archive["structures"][0]["name"] = "MJC ÉTÉ"
+    assert [_import(team, archive).status_code for _ in range(2)] == [302, 302]
+    with demo.app_context():
+        assert db.session.scalar(select(func.count(Venue.id)).where(Venue.name == "ÉCOLE")) == 1
