@@ -127,6 +127,7 @@ def build_world(app) -> World:
             "referent_id": db.session.scalar(select(Referent.id).order_by(Referent.id)),
             "number": 1,
             "filename": "css/app.css",
+            "user_id": db.session.scalar(select(User.id).where(User.email == "equipe-membre@example.org")),
         }
     return world
 
