@@ -27,7 +27,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import ROOT, children, free_port, machine, peak_rss_mib, wait_for_port  # noqa: E402
+from support import (  # noqa: E402
+    ROOT, children, cpu_seconds, free_port, machine, peak_rss_mib, wait_for_port,
+)  # noqa: E402
 
 CONNECTIONS = 32
 THREADS = 2
@@ -117,6 +119,11 @@ class Gunicorn:
             self.proc.kill()
         self.log.close()
 
+    def workers_cpu_seconds(self) -> float:
+        """User + system CPU time of the workers so far: less noisy than wall time when the
+        machine is shared, since other processes' work is not counted."""
+        return sum(cpu_seconds(pid) for pid in children(self.proc.pid))
+
     def workers_peak_rss(self) -> list[float]:
         return [peak_rss_mib(pid) for pid in children(self.proc.pid)]
 
@@ -169,25 +176,34 @@ def lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string literal is a valid Lua string literal here
 
 
-def load(port: int, path: str, folder: Path, seconds: int, max_requests: int, method="GET",
-         headers: dict | None = None, bodies: tuple = ()) -> dict:
-    """One wrk run; its requests/s, p50, p99 (ms) and error counts."""
+def load(server: "Gunicorn", path: str, folder: Path, seconds: int, max_requests: int,
+         method="GET", headers: dict | None = None, bodies: tuple = ()) -> dict:
+    """One wrk run; its requests/s, p50, p99 (ms), error counts and worker CPU per request."""
     script = folder / "load.lua"
     script.write_text(WRK_SCRIPT.format(
         max_per_thread=max_requests // THREADS, method=method,
         bodies="{" + ", ".join(lua_string(b) for b in bodies) + "}",
         headers="\n".join(f"wrk.headers[{lua_string(k)}] = {lua_string(v)}"
                           for k, v in (headers or {}).items())))
-    run = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s",
-                          "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
-                         capture_output=True, text=True, timeout=seconds + 60)
+    # One second first, not counted: every worker compiles its templates and SQL on first use.
+    for duration in (1, seconds):
+        cpu_before = server.workers_cpu_seconds()
+        run = _wrk(server.port, path, script, duration)
+    cpu = server.workers_cpu_seconds() - cpu_before
     line = next((l for l in run.stdout.splitlines() if l.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"wrk failed: {run.stdout}\n{run.stderr}")
     raw = json.loads(line[len("RESULT "):])
     return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "requests": raw["requests"],
             "p50": raw["p50_us"] / 1000, "p99": raw["p99_us"] / 1000,
-            "errors": raw["status_errors"] + raw["socket_errors"]}
+            "errors": raw["status_errors"] + raw["socket_errors"],
+            "cpu_ms": cpu / max(raw["requests"], 1) * 1000}
+
+
+def _wrk(port: int, path: str, script: Path, seconds: int) -> subprocess.CompletedProcess:
+    return subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s",
+                           "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+                          capture_output=True, text=True, timeout=seconds + 60)
 
 
 def main() -> None:
@@ -210,39 +226,40 @@ def main() -> None:
         links = prepare_database(folder)
         env["DATABASE_URL"] = links["url"]
         with Gunicorn("bench.hello_app:app", folder, env) as hello:
-            results["bare (before)"] = load(hello.port, "/", folder, **bounds)
+            results["bare (before)"] = load(hello, "/", folder, **bounds)
         with Gunicorn("bench.bench_app:app", folder, env) as server:
             cookie, csrf = participant_session(server, links["bilan"])
-            results["section"] = load(server.port, "/bilan/etape/1", folder,
+            results["section"] = load(server, "/bilan/etape/1", folder,
                                       headers={"Cookie": cookie}, **bounds)
             bodies = tuple(json.dumps({"answers": {"satisfaction_globale": value}})
                            for value in (3, 4))
             status, _, reply = server.request("POST", "/bilan/brouillon", cookie, bodies[0], {
                 "Content-Type": "application/json", "X-CSRFToken": csrf})
             assert status == 200 and json.loads(reply)["saved"] == ["satisfaction_globale"], reply
-            results["autosave"] = load(server.port, "/bilan/brouillon", folder, method="POST",
+            results["autosave"] = load(server, "/bilan/brouillon", folder, method="POST",
                                        headers={"Cookie": cookie, "X-CSRFToken": csrf,
                                                 "Content-Type": "application/json",
                                                 "Accept": "application/json"},
                                        bodies=bodies, **bounds)
             assert server.request("GET", links["referent"])[0] == 200
-            results["referent"] = load(server.port, links["referent"], folder, **bounds)
+            results["referent"] = load(server, links["referent"], folder, **bounds)
             team = team_session(server)
             dashboard = f"/equipe/stages/{links['stage_id']}/impact"
             assert server.request("GET", dashboard, team)[0] == 200
-            results["dashboard"] = load(server.port, dashboard, folder,
+            results["dashboard"] = load(server, dashboard, folder,
                                         headers={"Cookie": team}, **bounds)
             rss = server.workers_peak_rss()
         with Gunicorn("bench.hello_app:app", folder, env) as hello:
-            results["bare (after)"] = load(hello.port, "/", folder, **bounds)
+            results["bare (after)"] = load(hello, "/", folder, **bounds)
     report(results, rss)
 
 
 def report(results: dict, rss: list[float]) -> None:
     """The table of figures, ratios and verdicts."""
     bare = (results["bare (before)"]["rps"] + results["bare (after)"]["rps"]) / 2
+    bare_cpu = (results["bare (before)"]["cpu_ms"] + results["bare (after)"]["cpu_ms"]) / 2
     print(f"{'page':16s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'× bare':>7s} "
-          f"{'errors':>7s}  verdict")
+          f"{'errors':>7s} {'CPU ms/req':>10s} {'CPU × bare':>10s}  verdict")
     for name, r in results.items():
         target = TARGETS.get(name)
         ratio = r["rps"] / bare
@@ -252,8 +269,10 @@ def report(results: dict, rss: list[float]) -> None:
             verdict = ("met" if ok else "MISSED") + (f" (≥ {target}×, p99 < 100 ms)" if target
                                                       else " (p99 < 100 ms)")
         print(f"{name:16s} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {ratio:7.2f} "
-              f"{r['errors']:7d}  {verdict}")
-    print(f"bare app: mean of before and after, {bare:.0f} req/s")
+              f"{r['errors']:7d} {r['cpu_ms']:10.2f} {bare_cpu / r['cpu_ms']:10.2f}  {verdict}")
+    print(f"bare app: mean of before and after, {bare:.0f} req/s, {bare_cpu:.2f} ms CPU/request. "
+          "CPU × bare = bare CPU per request / the page's: the throughput ratio the pages would "
+          "reach on CPU alone, much less sensitive to a busy machine than req/s.")
     print(f"peak RSS of the service's gunicorn workers (VmHWM): "
           + ", ".join(f"{m:.0f}" for m in sorted(rss)) + " MiB")
     print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
