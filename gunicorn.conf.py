@@ -6,7 +6,7 @@ Every setting comes from the environment, with defaults measured on a 2-core mac
 | variable | default | meaning |
 |---|---|---|
 | GUNICORN_BIND | 127.0.0.1:8000 | address and port (the proxy talks to it) |
-| GUNICORN_WORKERS | 2 × cores + 1 | worker processes |
+| GUNICORN_WORKERS | cores + 1 | worker processes |
 | GUNICORN_WORKER_CLASS | sync | sync workers: each request does short SQL and template work |
 | GUNICORN_THREADS | 1 | threads per worker (only with the gthread class) |
 | GUNICORN_TIMEOUT | 30 | seconds before a silent worker is killed and replaced |
@@ -33,9 +33,11 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: the sum of request time is CPU (templates, SQLAlchemy) plus short SQL waits, so
-# 2 × cores + 1 keeps the cores busy while one worker waits on the database or on a slow client.
-workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
+# Sync workers, cores + 1: the pages are CPU-bound (templates, SQLAlchemy), so more workers than
+# cores only add switching; on 2 cores a worker cost 3.3-3.4 ms of CPU per section page with 2
+# or 3 workers and 4.1 ms with the usual 2 × cores + 1 = 5 (bench/README.md). The extra one
+# covers a worker waiting on PostgreSQL or on the proxy.
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
@@ -47,8 +49,8 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-# Off by default: the app opens no connection at import, so preloading would be safe, but it
-# saves little memory (bench/README.md) and a code reload then needs a full restart.
+# Off by default: with it, `kill -HUP` no longer loads new code, and it was not measured to
+# help (each worker imports the app once, ~1 s, at start-up only).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "0").lower() in {"1", "true", "yes"}
 # The proxy sets X-Forwarded-*; only trust it from the local machine.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
