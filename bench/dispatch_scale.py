@@ -113,6 +113,13 @@ def build(app, referents: int, history: int) -> None:
             session.execute(insert(FollowupInvitation), invitations)
             session.execute(insert(FollowupMessage), messages)
         session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # Rows were inserted with their ids: move each sequence past them, or the pass's
+            # first new row (a reminder) would take id 1 again.
+            for table in ("structure", "referent", "stage", "participant", "followup_invitation",
+                          "followup_message"):
+                session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                        f"(SELECT max(id) FROM {table}))"))
         session.execute(db.text("ANALYZE"))
         session.commit()
         if db.engine.dialect.name == "sqlite":
