@@ -64,6 +64,13 @@ class Config:
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO")
     #: Seconds before an unresponsive SMTP server counts as a failed attempt (below the lease)
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # Data protection (docs/privacy.md) ---------------------------------------------------------
+    #: Who is responsible for the data ("responsable du traitement"), named in the privacy notice
+    PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER") or ASSOCIATION_NAME
+    #: Where people write to see, correct or erase their data; else MAIL_REPLY_TO, then the sender
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT")
+    #: Years after a stage's last day before its participants are anonymised automatically
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -90,6 +97,14 @@ class Config:
     #: Run the dispatcher inside this process (`make run` sets it for the dev server only)
     SCHEDULER_IN_APP = os.environ.get("SCHEDULER_IN_APP", "").lower() in {"1", "true", "yes"}
 
+    # Operations (docs/deployment.md) --------------------------------------------------------
+    #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed. 0 when
+    #: clients reach the app directly: trusting the headers would let anyone pick their address.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
 
 class DevelopmentConfig(Config):
     """`make run`: SQLite in instance/, mail to the local outbox."""
@@ -107,6 +122,8 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    #: nginx in front (docs/deployment.md): the client's address and https come from it
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
 
 
 CONFIGS = {

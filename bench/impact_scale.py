@@ -15,10 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import event, insert, select  # noqa: E402
 
 from questionnaires import create_app  # noqa: E402
 from questionnaires.extensions import db  # noqa: E402
+from questionnaires.presence import refresh_presence  # noqa: E402
 from questionnaires.models.response import facts_of  # noqa: E402
 from questionnaires.models import (  # noqa: E402
     Attendance, Participant, Referent, Response, Slot, Stage, Structure, User, Venue,
@@ -79,6 +80,8 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
                             (Attendance, attendance), (Response, responses)):
             for i in range(0, len(rows), 20_000):
                 db.session.execute(insert(model), rows[i:i + 20_000])
+        # Bulk inserts bypass the ORM flush that keeps the attendance summary: compute it here.
+        refresh_presence(db.session, select(Stage.id))
         user = User(email="bench@example.org", name="Bench", role="admin")
         user.set_password("bench-password")
         db.session.add(user)

@@ -5,10 +5,11 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
 
-from . import engine
+from . import engine, presence  # noqa: F401  (presence: registers its flush hook)
 from .extensions import csrf, db, login_manager, migrate
 # Not bound as `mail`: that name is the module questionnaires/mail.py (render and send).
 from .extensions import mail as mail_extension
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url()
     )
     _tune_engine(app)
+    _trust_proxy(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
@@ -43,10 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     engine.init_app(app)
 
-    from . import auth, errors, filters, participant, referent, scheduler
+    from . import auth, errors, filters, health, notice, participant, referent, scheduler
     from .team import bp as team_bp
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(notice.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(referent.bp)
     app.register_blueprint(team_bp)
@@ -58,6 +62,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     scheduler.init_app(app)
     return app
+
+
+def _trust_proxy(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, read the client's address and scheme from them.
+
+    Without it every request seems to come from 127.0.0.1 over http: rate limits and the
+    audit log would see one client, and external URLs would say http. X-Forwarded-Host is not
+    believed: nginx passes the Host header itself, and a client could forge the other one.
+    """
+    hops = app.config.get("PROXY_HOPS") or 0
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _tune_engine(app: Flask) -> None:

@@ -85,6 +85,26 @@ def export_stage(stage: Stage) -> dict:
     }
 
 
+def export_participant(participant: Participant) -> dict:
+    """The stage archive restricted to one participant: the extract handed to them on request.
+
+    Their record, attendance and responses (bilan, referents' follow-up about them), the
+    programme needed to read them (stage, slots, venues, professionals), and only the referents
+    and structures these mention. Other participants, the collective bilan and the referents'
+    opinions of the stage are left out. The extract is itself a valid archive.
+    """
+    archive = export_stage(participant.stage)
+    key = _keyed("a", participant.stage.participants)[participant.id]
+    archive["participants"] = [p for p in archive["participants"] if p["key"] == key]
+    archive["responses"] = [r for r in archive["responses"] if r["participant"] == key]
+    used = {archive["participants"][0]["referent"]} | {
+        r[k] for r in archive["responses"] for k in ("referent", "assisted_by")}
+    archive["referents"] = [r for r in archive["referents"] if r["key"] in used]
+    structures = {r["structure"] for r in archive["referents"]}
+    archive["structures"] = [s for s in archive["structures"] if s["key"] in structures]
+    return archive
+
+
 def dumps(archive: dict) -> str:
     """The archive as the text of a .json file (UTF-8, readable)."""
     return json.dumps(archive, ensure_ascii=False, indent=2) + "\n"

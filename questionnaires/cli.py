@@ -1,4 +1,4 @@
-"""`flask` commands: accounts, stage archives, demo data."""
+"""`flask` commands: accounts, stage archives, demo data, follow-ups, data protection."""
 import json
 import sys
 from datetime import date
@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .archive import ArchiveError, dumps, export_stage, import_archive, loads
+from .backup_commands import backup
 from .demo import load_demo, tablet_link_line
 from .exports import IMPACT_HEADER, csv_text, impact_rows
 from .extensions import db
@@ -27,6 +28,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(followups)
     app.cli.add_command(scheduler)
+    app.cli.add_command(backup)
+    app.cli.add_command(privacy)
 
 
 @click.group(cls=AppGroup, help="Comptes de l'équipe.")
@@ -217,3 +220,34 @@ def scheduler_run():
         build(app, blocking=True).start()
     except (KeyboardInterrupt, SystemExit):
         click.echo("Planificateur arrêté.")
+
+
+# Data protection (docs/privacy.md) -----------------------------------------------------------
+
+@click.group(cls=AppGroup, help="Protection des données (RGPD).")
+def privacy():
+    pass
+
+
+@privacy.command("purge-expired",
+                 help="Anonymise les personnes des stages terminés depuis plus de RETENTION_YEARS ans.")
+@click.option("--dry-run", is_flag=True, help="Affiche ce qui serait anonymisé, sans rien changer.")
+@click.option("--now", "now_text", help="Faire comme s'il était cette date-heure ISO (essais).")
+def privacy_purge_expired(dry_run: bool, now_text: str | None):
+    from .privacy import purge_expired
+
+    report = purge_expired(_moment(now_text), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "seraient anonymisé·e·s" if dry_run else "anonymisé·e·s"
+    click.echo(f"Stages terminés avant le {report.cutoff:%d/%m/%Y} : "
+               f"{len(report.participants)} participant·e·s {verb}, "
+               f"{len(report.referents)} référent·e·s {verb}.")
+    stages: dict = {}
+    for person in report.participants:
+        stages.setdefault(person.stage_id, 0)
+        stages[person.stage_id] += 1
+    for stage_id, count in stages.items():
+        click.echo(f"  stage {stage_id} : {count} participant·e·s")

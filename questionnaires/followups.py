@@ -103,7 +103,9 @@ def followed_by(stage_id: int, referent_id: int) -> list[Participant]:
     return db.session.scalars(
         select(Participant).where(Participant.stage_id == stage_id,
                                   Participant.referent_id == referent_id,
-                                  Participant.status.in_(FOLLOWED))
+                                  Participant.status.in_(FOLLOWED),
+                                  # erased on request: no more questions about them
+                                  Participant.anonymised_at.is_(None))
         .order_by(Participant.first_name, Participant.id)).all()
 
 
@@ -111,7 +113,8 @@ def _wanted(stage: Stage) -> set[int]:
     return set(db.session.scalars(
         select(Participant.referent_id).where(Participant.stage_id == stage.id,
                                               Participant.referent_id.isnot(None),
-                                              Participant.status.in_(FOLLOWED))))
+                                              Participant.status.in_(FOLLOWED),
+                                              Participant.anonymised_at.is_(None))))
 
 
 # The plan -------------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ of queries does not grow with stages, participants or answers. The drill-down li
 team pages read the same flags, so a figure and its list of names always agree.
 """
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from sqlalchemy import and_, case, distinct, func, select
 
 from .dates import add_months, age_on
 from .extensions import db
-from .models import Attendance, Participant, Referent, Response, Slot, Stage, Venue, slot_professionals
+from .models import Participant, Referent, Response, Slot, Stage, Venue, slot_professionals
 
 OBJECTIVES = ("obj_possibles", "obj_competences", "obj_remobilisation", "obj_confiance",
               "obj_territoire")
@@ -40,24 +41,6 @@ def _younger_than_26(dialect: str):
 
 def participant_flags(stage_ids, dialect: str):
     """One row per enrolled participant of `stage_ids` (a select of ids), with every flag."""
-    presence = (
-        select(
-            Attendance.participant_id.label("participant_id"),
-            func.max(_flag(and_(Slot.kind == "sortie_culturelle", Attendance.status == "present"))
-                     ).label("went_out"),
-            func.max(_flag(and_(Slot.date == Stage.end_date, Attendance.status == "present"))
-                     ).label("last_day"),
-            func.max(_flag(Slot.date == Stage.end_date)).label("last_day_known"),
-        )
-        .select_from(Slot)
-        .join(Stage, Stage.id == Slot.stage_id)
-        .join(Attendance, Attendance.slot_id == Slot.id)
-        # Only outings and last-day slots matter: most attendance rows are never read.
-        .where(Slot.stage_id.in_(stage_ids),
-               (Slot.kind == "sortie_culturelle") | (Slot.date == Stage.end_date))
-        .group_by(Attendance.participant_id)
-        .subquery()
-    )
     bilan = db.aliased(Response)
     followup = db.aliased(Response)
     # 1 if a submitted part A reports a positive outcome, 0 if none does, NULL without one;
@@ -77,12 +60,13 @@ def participant_flags(stage_ids, dialect: str):
         _flag(_younger_than_26(dialect)).label("under_26"),
         _flag(Participant.qpv.in_(("oui", "veille"))).label("qpv"),
         _flag(Participant.qpv == "inconnu").label("qpv_unknown"),
-        func.coalesce(presence.c.went_out, 0).label("went_out"),
-        func.coalesce(presence.c.last_day, 0).label("last_day"),
-        func.coalesce(presence.c.last_day_known, 0).label("last_day_known"),
+        # The attendance summary kept on the row (presence.py), not an aggregate of every mark
+        _flag(Participant.went_out).label("went_out"),
+        _flag(Participant.present_last_day).label("last_day"),
+        _flag(Participant.marked_last_day).label("last_day_known"),
         _flag(bilan.id.isnot(None)).label("has_bilan"),
         satisfaction.label("satisfaction"),
-        _flag(and_(presence.c.last_day == 1, satisfaction >= 3)).label("last_day_satisfied"),
+        _flag(and_(Participant.present_last_day, satisfaction >= 3)).label("last_day_satisfied"),
         _answer(bilan, "projet_plus_precis").label("projet"),
         _answer(bilan, "isolement_rompu").label("isolement"),
         _flag(and_(_answer(bilan, "experience_groupe") == "oui",
@@ -95,7 +79,6 @@ def participant_flags(stage_ids, dialect: str):
     return (
         select(*columns)
         .join(Stage, Stage.id == Participant.stage_id)
-        .outerjoin(presence, presence.c.participant_id == Participant.id)
         .outerjoin(bilan, and_(bilan.participant_id == Participant.id,
                                bilan.questionnaire == "bilan-individuel",
                                bilan.submitted_at.isnot(None)))
@@ -104,10 +87,6 @@ def participant_flags(stage_ids, dialect: str):
         # that mentions a flag (about three times as many JSON parses).
         .cte("participant_flags").prefix_with("MATERIALIZED")
     )
-
-
-def _ratio(n, of) -> dict:
-    return {"n": int(n or 0), "of": int(of or 0)}  # int(): PostgreSQL may give Decimal
 
 
 @dataclass
@@ -145,9 +124,9 @@ def _people_totals(flags):
         func.sum(_flag(c.followup_best.isnot(None))).label("followups"),
         func.sum(func.coalesce(c.followup_best, 0)).label("positive"),
     ]
-    for key in OBJECTIVES:
+    for key in OBJECTIVES:  # the mean is sum / known, computed in Python from exact integers
         column = getattr(c, key)
-        columns += [func.avg(column).label(f"{key}_mean"), func.count(column).label(f"{key}_known"),
+        columns += [func.count(column).label(f"{key}_known"),
                     func.sum(_flag(column >= 3)).label(f"{key}_high"),
                     func.sum(column).label(f"{key}_sum")]
     return columns
@@ -192,20 +171,33 @@ def compute(stage_ids, today: date, stages=None) -> dict[int, StageFigures]:
             for stage in stages}
 
 
-_OBJECTIVE_COLUMNS = [(key, f"{key}_mean", f"{key}_high", f"{key}_known") for key in OBJECTIVES]
+_OBJECTIVE_COLUMNS = [(key, f"{key}_sum", f"{key}_high", f"{key}_known") for key in OBJECTIVES]
+#: What a stage without any enrolled participant aggregates to
+_NO_PEOPLE = dict.fromkeys(
+    ["participants", "femmes", "hommes", "autres", "under_26", "qpv", "went_out", "last_day",
+     "last_day_satisfied", "isolement", "experience", "projet", "bilans", "followups", "positive"]
+    + [column for _, *columns in _OBJECTIVE_COLUMNS for column in columns], 0)
+_NO_PEOPLE.update(youngest=None, oldest=None)
+#: Many stages share an end date and a follow-up delay
+_followup_date = lru_cache(maxsize=4096)(add_months)
 
 
 def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
-    """Shape one stage's aggregates into the figures of impact.md."""
-    c = row if row is not None else {}
-    get = lambda key: c.get(key) or 0  # noqa: E731  (SQL sums of no row are NULL)
-    enrolled = get("participants")
-    figures: dict = {"participants": enrolled, "femmes": get("femmes"), "hommes": get("hommes"),
-                     "autres": get("autres"),
-                     "age_min": age_on(c.get("youngest"), stage.start_date),
-                     "age_max": age_on(c.get("oldest"), stage.start_date),
-                     "moins_26": _ratio(get("under_26"), enrolled),
-                     "qpv": _ratio(get("qpv"), enrolled),
+    """Shape one stage's aggregates into the figures of impact.md.
+
+    Runs once per stage (10 000 times for the across-stages exports), hence the plain dict
+    literals: the SQL sums of a stage's rows are never NULL, only a stage without participants
+    has no row at all (`_NO_PEOPLE`). Every sum is of integers (0/1 flags, scores), which both
+    databases return as int.
+    """
+    c = _NO_PEOPLE if row is None else row
+    enrolled = c["participants"]
+    figures: dict = {"participants": enrolled, "femmes": c["femmes"], "hommes": c["hommes"],
+                     "autres": c["autres"],
+                     "age_min": age_on(c["youngest"], stage.start_date),
+                     "age_max": age_on(c["oldest"], stage.start_date),
+                     "moins_26": {"n": c["under_26"], "of": enrolled},
+                     "qpv": {"n": c["qpv"], "of": enrolled},
                      "structures": extras["structures"].get(stage.id, 0)}
     slots = extras["slots"].get(stage.id)
     figures["lieux_culturels"] = slots.venues if slots else 0
@@ -213,34 +205,36 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
     for key, column in (("sortie_culturelle", "went_out"), ("jusqu_au_bout", "last_day"),
                         ("jusqu_au_bout_satisfaits", "last_day_satisfied"),
                         ("isolement_rompu", "isolement"), ("experience_groupe", "experience")):
-        figures[key] = _ratio(get(column), enrolled)
-    figures["projet_plus_precis"] = {**_ratio(get("projet"), enrolled),
+        figures[key] = {"n": c[column], "of": enrolled}
+    figures["projet_plus_precis"] = {"n": c["projet"], "of": enrolled,
                                      "orientation": extras["orientations"].get(stage.id, {})}
-    figures["objectifs"] = {
-        key: {"moyenne": None if c.get(mean) is None else round(float(c[mean]), 2),
-              **_ratio(get(high), get(known))}
-        for key, mean, high, known in _OBJECTIVE_COLUMNS}
-    figures["bilans_recus"] = get("bilans")
+    objectives = figures["objectifs"] = {}
+    sums = {}
+    for key, total, high, known in _OBJECTIVE_COLUMNS:
+        score, answered = c[total] or 0, c[known]
+        sums[key] = score
+        objectives[key] = {"moyenne": round(score / answered, 2) if answered else None,
+                           "n": c[high] or 0, "of": answered}
+    figures["bilans_recus"] = c["bilans"]
     notes: dict = {}
-    followup_date = add_months(stage.end_date, stage.followup_months)
+    followup_date = _followup_date(stage.end_date, stage.followup_months)
     if followup_date <= today:
         counts = extras["situations"].get(stage.id, {})
-        figures["suivi_reponses"] = _ratio(get("followups"), enrolled)
+        figures["suivi_reponses"] = {"n": c["followups"], "of": enrolled}
         figures["suivi_situation"] = {value: counts.get(value, 0) for value in SITUATIONS}
-        figures["sorties_positives"] = _ratio(get("positive"), get("followups"))
+        figures["sorties_positives"] = {"n": c["positive"], "of": c["followups"]}
     else:
         for key in ("suivi_reponses", "suivi_situation", "sorties_positives"):
             figures[key] = "pas encore dû"
         notes["suivi"] = followup_date
     if not (slots and slots.outings):
         notes["sans_sortie"] = True
-    unknown = {"age": get("age_unknown"), "qpv": get("qpv_unknown"),
-               "presence_dernier_jour": enrolled - get("last_day_known"),
-               "bilans": enrolled - get("bilans"),
-               "projet_plus_precis": enrolled - get("projet_known"),
-               "isolement_rompu": enrolled - get("isolement_known"),
-               "experience_groupe": enrolled - get("experience_known")} if row is not None else {}
-    sums = {key: c.get(f"{key}_sum") or 0 for key in OBJECTIVES}
+    unknown = {"age": c["age_unknown"], "qpv": c["qpv_unknown"],
+               "presence_dernier_jour": enrolled - c["last_day_known"],
+               "bilans": enrolled - c["bilans"],
+               "projet_plus_precis": enrolled - c["projet_known"],
+               "isolement_rompu": enrolled - c["isolement_known"],
+               "experience_groupe": enrolled - c["experience_known"]} if row is not None else {}
     return StageFigures(stage.id, figures, unknown, notes, sums)
 
 

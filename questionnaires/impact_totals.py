@@ -12,7 +12,8 @@ from .models import Participant, Referent, Slot, Stage, Venue
 
 @dataclass
 class AcrossStages:
-    stages: list[Stage]
+    #: id, title, theme, start_date, end_date and followup_months of each stage, oldest first
+    stages: list
     tables: dict[int, StageFigures]
     total: StageFigures
 
@@ -30,8 +31,11 @@ def stage_selection(year: int | None = None, theme: str | None = None):
 def across_stages(today: date, year: int | None = None, theme: str | None = None) -> AcrossStages:
     """Every selected stage's table, oldest first, and their totals."""
     ids = stage_selection(year, theme)
-    stages = db.session.scalars(select(Stage).where(Stage.id.in_(ids))
-                                .order_by(Stage.start_date, Stage.id)).all()
+    # Plain rows, not Stage objects: building 10 000 ORM objects cost a tenth of a second.
+    stages = db.session.execute(
+        select(Stage.id, Stage.title, Stage.theme, Stage.start_date, Stage.end_date,
+               Stage.followup_months)
+        .where(Stage.id.in_(ids)).order_by(Stage.start_date, Stage.id)).all()
     tables = compute(ids, today, stages)
     return AcrossStages(stages, tables, _totals(ids, [tables[s.id] for s in stages]))
 

@@ -1,4 +1,5 @@
-"""APScheduler wiring only: run `followups.dispatch_due` every DISPATCH_INTERVAL_MINUTES.
+"""APScheduler wiring only: run `followups.dispatch_due` every DISPATCH_INTERVAL_MINUTES,
+and the retention purge (`privacy.purge_expired`) once a day.
 
 Production runs `flask scheduler run` as its own process (docs/followups.md has the systemd
 unit). `make run` sets SCHEDULER_IN_APP=1 so the dev server runs it in a background thread,
@@ -18,10 +19,12 @@ from .models import utcnow
 def run_pass(app: Flask) -> None:
     """One dispatch pass in the app's context; a failure is logged, the next pass retries."""
     from .followups import dispatch_due
+    from .health import record_pass
 
     with app.app_context():
         try:
             outcomes = dispatch_due(utcnow())
+            record_pass(utcnow())  # /health reports a scheduler that stopped passing
         except Exception:  # the scheduler must outlive a bad pass (database restarting…)
             app.logger.exception("follow-up dispatch pass failed")
             return
@@ -34,12 +37,35 @@ def run_pass(app: Flask) -> None:
                             outcome.to, outcome.result, outcome.detail)
 
 
+def run_purge(app: Flask) -> None:
+    """One retention pass: anonymise what is past RETENTION_YEARS; a failure is logged."""
+    from .extensions import db
+    from .privacy import purge_expired
+
+    with app.app_context():
+        try:
+            report = purge_expired(utcnow())
+            db.session.commit()
+        except Exception:  # retried tomorrow; the pass is idempotent
+            db.session.rollback()
+            app.logger.exception("retention purge failed")
+            return
+        finally:
+            db.session.remove()
+        app.logger.info("retention purge (stages ended before %s): %d participants, "
+                        "%d referents anonymised", report.cutoff, len(report.participants),
+                        len(report.referents))
+
+
 def build(app: Flask, blocking: bool):
-    """A scheduler with the dispatch job: one run at a time, missed runs merged into one."""
+    """A scheduler with the dispatch and retention jobs: one run at a time, missed runs merged."""
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     scheduler.add_job(run_pass, "interval", args=[app], id="dispatch_due",
                       minutes=app.config["DISPATCH_INTERVAL_MINUTES"], max_instances=1,
                       coalesce=True, next_run_time=utcnow())  # catch up at start
+    # Daily, and once at start: a scheduler restarted every night would otherwise never run it.
+    scheduler.add_job(run_purge, "interval", args=[app], id="purge_expired", days=1,
+                      max_instances=1, coalesce=True, next_run_time=utcnow())
     return scheduler
 
 

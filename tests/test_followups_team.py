@@ -99,7 +99,7 @@ def test_send_due_and_status_commands(app, runner):
 
 def test_scheduler_runs_one_pass_at_a_time_and_merges_missed_runs(app):
     scheduler = build(app, blocking=True)
-    (job,) = scheduler.get_jobs()
+    job = scheduler.get_job("dispatch_due")
     assert job.max_instances == 1 and job.coalesce is True
     assert job.trigger.interval == timedelta(minutes=app.config["DISPATCH_INTERVAL_MINUTES"])
     with app.app_context():

@@ -12,19 +12,23 @@ ARGS = {"stage_id": 1, "day_iso": "2021-11-22", "period": "matin", "participant_
         "action": "renvoyer"}
 
 
-def team_urls(app):
-    """Every team route with sample arguments, and its methods."""
+#: Team pages only admins may open (access.admin_required): a team member gets a 403
+ADMIN_ONLY = {"team.participant_data", "team.participant_erase"}
+
+
+def team_urls(app, admin_only: bool = False):
+    """Every team route with sample arguments, and its methods (or only the admin ones)."""
     with app.test_request_context():
         from flask import url_for
         for rule in app.url_map.iter_rules():
-            if rule.endpoint.startswith("team."):
+            if rule.endpoint.startswith("team.") and (rule.endpoint in ADMIN_ONLY) == admin_only:
                 args = {name: ARGS[name] for name in rule.arguments}
                 yield url_for(rule.endpoint, **args), rule.methods - {"HEAD", "OPTIONS"}
 
 
 def test_every_team_page_requires_login(demo):
     client = demo.test_client()
-    urls = list(team_urls(demo))
+    urls = list(team_urls(demo)) + list(team_urls(demo, admin_only=True))
     assert len(urls) > 20
     # A valid CSRF token, so that POSTs reach the login check rather than the CSRF one.
     token = csrf_token(client.get("/connexion"))
@@ -45,6 +49,19 @@ def test_every_team_page_renders_for_a_team_member(demo, auth):
             assert response.status_code == 200, url
             if response.mimetype == "text/html":
                 assert '<html lang="fr">' in response.get_data(as_text=True)
+    for url, methods in team_urls(demo, admin_only=True):
+        assert client.get(url).status_code == 403, url
+
+
+def test_admin_only_team_pages_render_for_an_admin(demo, auth):
+    client = demo.test_client()
+    auth = type(auth)(demo, client)
+    auth.create("admin@example.org", "mot-de-passe-admin", role="admin")
+    auth.login("admin@example.org", "mot-de-passe-admin")
+    urls = list(team_urls(demo, admin_only=True))
+    assert urls
+    for url, methods in urls:
+        assert client.get(url).status_code == 200, url
 
 
 def test_login_with_wrong_password_says_so_in_french(client, auth):

@@ -2,6 +2,7 @@
 from .followup import (
     FollowupHandover, FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail,
 )
+from .heartbeat import SchedulerHeartbeat
 from .people import Attendance, Participant
 from .places import Referent, Structure, Venue
 from .response import Response
@@ -12,5 +13,6 @@ from .user import User
 __all__ = [
     "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "Slot", "Stage", "Structure", "User", "Venue", "period_rank", "slot_professionals", "utcnow",
+    "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
+    "slot_professionals", "utcnow",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +59,19 @@ class Participant(db.Model):
     #: When the team last remade the link (None: the first one); a remade link lives as long
     #: after this date as the first one does after the stage
     bilan_link_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the person was anonymised (on request or after the retention period, privacy.py):
+    #: names, contact data and free texts are gone; the coded facts the figures use remain
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: Attendance summary read by the impact table instead of aggregating every mark; kept in
+    #: step with the attendance, the slots and the stage's dates by questionnaires/presence.py
+    #: Present at a cultural outing
+    went_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Present at a slot of the stage's last day
+    present_last_day: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Marked (present or not) at a slot of the stage's last day: without it, "restés jusqu'au
+    #: bout" is "non renseigné" for this person
+    marked_last_day: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     stage: Mapped[Stage] = relationship(back_populates="participants")
     referent: Mapped[Referent | None] = relationship()

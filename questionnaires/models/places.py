@@ -1,8 +1,11 @@
 """Venues, partner structures and their referents: shared by every stage."""
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .types import UTCDateTime
 from .values import VENUE_KINDS, sql_in
 
 
@@ -59,6 +62,9 @@ class Referent(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: The structure this referent works for
     structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id", ondelete="RESTRICT"))
+    #: When the name and e-mail were replaced, once every stage they followed is past the
+    #: retention period (privacy.py); the structure stays, the impact table counts it
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     structure: Mapped[Structure] = relationship(back_populates="referents")
 

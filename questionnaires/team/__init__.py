@@ -21,6 +21,7 @@ from . import (  # noqa: E402,F401  (routes register themselves on bp)
     impact,
     imports,
     participants,
+    privacy,
     programme,
     responses,
     stages,

@@ -123,3 +123,19 @@ class UploadForm(FrenchForm):
 
 class ConfirmForm(FrenchForm):
     """An empty form: its CSRF token is what protects a confirmation or deletion."""
+
+
+class ErasureForm(FrenchForm):
+    """Anonymising a participant cannot be undone: the first name must be typed to confirm."""
+
+    first_name = StringField("Recopiez son prénom pour confirmer",
+                             validators=[required(), Length(max=80)])
+
+    def __init__(self, expected: str, **kwargs):
+        super().__init__(**kwargs)
+        self.expected = expected
+
+    def validate_first_name(self, field):
+        if field.data.strip().casefold() != self.expected.strip().casefold():
+            raise ValidationError(f"Le prénom recopié ne correspond pas : écrivez « "
+                                  f"{self.expected} » pour confirmer, ou annulez.")

@@ -22,12 +22,16 @@ def referent_choices() -> list[SelectChoice]:
 
 
 def _save(form: ParticipantForm, participant: Participant) -> None:
-    """Copy the form into the participant, normalising blanks to None."""
-    participant.first_name = form.first_name.data.strip()
-    participant.last_name = (form.last_name.data or "").strip() or None
-    participant.birth_date = form.birth_date.data
+    """Copy the form into the participant, normalising blanks to None.
+
+    An anonymised person's identity stays erased: only the coded facts can still be corrected.
+    """
+    if participant.anonymised_at is None:
+        participant.first_name = form.first_name.data.strip()
+        participant.last_name = (form.last_name.data or "").strip() or None
+        participant.birth_date = form.birth_date.data
+        participant.city = (form.city.data or "").strip() or None
     participant.gender = form.gender.data
-    participant.city = (form.city.data or "").strip() or None
     participant.qpv = form.qpv.data
     participant.referent_id = form.referent_id.data or None
     participant.status = form.status.data
