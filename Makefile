@@ -40,9 +40,17 @@ test: $(STAMP)
 	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -q; \
 	fi
 
-## Benchmarks (bench/README.md holds the latest figures); not part of `make test`.
+## Benchmarks (bench/README.md holds the latest figures and how to read them); not part of
+## `make test`. Needs `wrk` (Debian package): installed here when run as root, else asked for.
+## About 6 minutes on 2 cores; every script builds its own data in a temporary folder.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "bench needs wrk: sudo apt-get install -y wrk"; exit 1; }
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(BIN)/python bench/impact_scale.py
+	$(BIN)/python bench/pages_load.py
+	$(BIN)/python bench/dispatch_scale.py
+	$(BIN)/python bench/growth.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

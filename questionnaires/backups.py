@@ -115,6 +115,7 @@ def create(url: str, folder: Path, keep: int | None, now: datetime | None = None
     try:
         if kind == "sqlite":
             _sqlite_copy(sqlite_file(url, must_exist=True), partial)
+            _one_file(partial)
             check_sqlite(partial)
         else:
             _pg_dump(make_url(url), partial)
@@ -142,6 +143,21 @@ def _sqlite_copy(source: Path, destination: Path) -> None:
         with closing(sqlite3.connect(_read_only(source), uri=True, timeout=30)) as src, \
                 closing(sqlite3.connect(destination, timeout=30)) as dst:
             src.backup(dst)
+    except sqlite3.Error as error:
+        raise BackupError(f"La copie SQLite a échoué ({error}). Réessayez ; si cela se répète, "
+                          "vérifiez l'espace disque et les droits sur les fichiers.") from None
+
+
+def _one_file(path: Path) -> None:
+    """Make a fresh copy a single self-contained file (rollback journal, no -wal or -shm).
+
+    The service's SQLite runs in write-ahead-log mode and the online backup copies that mode;
+    a backup left in it would grow -wal/-shm companions whenever it is opened, and a copy of the
+    main file alone could miss what they hold.
+    """
+    try:
+        with closing(sqlite3.connect(path, timeout=30)) as connection:
+            connection.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.Error as error:
         raise BackupError(f"La copie SQLite a échoué ({error}). Réessayez ; si cela se répète, "
                           "vérifiez l'espace disque et les droits sur les fichiers.") from None

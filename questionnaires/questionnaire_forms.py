@@ -7,7 +7,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from .engine import MAX_LENGTH, Question
-from .forms import FrenchForm, MultiCheckboxField
+from .forms import FrenchForm, MultiCheckboxField, QuickRadioInput
 
 
 class QuestionnaireForm(FrenchForm):
@@ -40,7 +40,8 @@ def _field(question: Question, activity_choices):
     label = question.label
     if question.type in ("echelle4", "oui_non_nsp", "choix"):
         choices = [SelectChoice(str(c.value), c.label) for c in question.fixed_choices()]
-        return RadioField(label, choices=choices, validate_choice=False)
+        return RadioField(label, choices=choices, validate_choice=False,
+                          option_widget=QuickRadioInput())
     if question.type == "choix_multiples":
         return MultiCheckboxField(label, choices=[SelectChoice(c.value, c.label)
                                                   for c in question.choices])

@@ -5,6 +5,7 @@ from the mail on any device. Every participant id a request names must be one th
 follows in this stage; anything else refuses the whole request and stores nothing.
 """
 import re
+from datetime import timedelta
 
 from flask import (
     Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
@@ -23,6 +24,8 @@ bp = Blueprint("referent", __name__, url_prefix="/suivi")
 
 FIELD = re.compile(r"^p(\d{1,10})-")
 ACTION = re.compile(r"^(envoyer|perdu|plus-referent|annuler-plus-referent)-(\d{1,10})$")
+#: How precisely the latest opening of a link is kept
+OPENING_PRECISION = timedelta(minutes=1)
 TAMPERED = ("Cette page contient une personne que vous ne suivez pas dans ce stage. Rien n'a été "
             "enregistré : rechargez la page depuis le lien de votre e-mail.")
 
@@ -85,9 +88,7 @@ def page(token: str):
     invitation = _invitation(token)
     now = utcnow()
     if request.method == "GET":
-        invitation.opened_at = invitation.opened_at or now
-        invitation.last_opened_at = now
-        db.session.commit()
+        _note_opening(invitation, now)
         return _render(invitation, token, {}, editing=request.args.get("modifier", ""))
     cards = _cards_by_id(invitation)
     action = request.form.get("action", "enregistrer")
@@ -111,6 +112,20 @@ def page(token: str):
     if errors:
         return _render(invitation, token, errors, editing=",".join(errors)), 422
     return _after_save(invitation, token)
+
+
+def _note_opening(invitation, now) -> None:
+    """Record the first and the latest opening of the link, the latest one to the minute.
+
+    A reload, or several tabs, within a minute writes nothing: otherwise every page view is a
+    write that waits for the database's write lock (bench/README.md, the referent's page).
+    """
+    last = invitation.last_opened_at
+    if invitation.opened_at is not None and last is not None and now - last < OPENING_PRECISION:
+        return
+    invitation.opened_at = invitation.opened_at or now
+    invitation.last_opened_at = now
+    db.session.commit()
 
 
 def _act(invitation, action: str, acted, errors: dict, now) -> None:

@@ -1,7 +1,11 @@
 """Which questions a response answers, and checks of stored answers against definitions."""
+from sqlalchemy import select
+
 from .engine import Definition, get_definition, merge, validate_answers
+from .extensions import db
 from .filters import DAYS
-from .models import Stage
+from .models import Slot, Stage
+from .models.stage import period_rank
 from .models.values import PERIODS
 
 
@@ -18,11 +22,21 @@ def questions_for(definition: Definition, participant=None):
 
 
 def activity_choices(stage: Stage) -> list[tuple[str, str]]:
-    """The stage's programme as choices: (slot key, "Lundi matin : title")."""
+    """The stage's programme as choices: (slot key, "Lundi matin : title").
+
+    Reads only the four columns it shows, unless the slots are already loaded: loading them
+    brings each slot's venue and professionals too, and the tablet's section page and autosave
+    ask for these choices on every request (bench/README.md).
+    """
+    if "slots" in stage.__dict__ or stage.id is None:
+        rows = [(slot.key, slot.date, slot.period, slot.title) for slot in stage.slots]
+    else:
+        rows = db.session.execute(
+            select(Slot.key, Slot.date, Slot.period, Slot.title).where(Slot.stage_id == stage.id)
+            .order_by(Slot.date, period_rank(Slot.period))).all()
     return [
-        (slot.key, f"{DAYS[slot.date.weekday()].capitalize()} {PERIODS[slot.period].lower()} : "
-                   f"{slot.title}")
-        for slot in stage.slots
+        (key, f"{DAYS[day.weekday()].capitalize()} {PERIODS[period].lower()} : {title}")
+        for key, day, period, title in rows
     ]
 
 

@@ -170,3 +170,13 @@ def test_deleting_a_stage_removes_its_content(demo):
         db.session.commit()
         for model in (Participant, Slot, Attendance, Response):
             assert db.session.query(model).filter_by(stage_id=1).count() == 0
+
+
+def test_sqlite_files_use_the_write_ahead_log_and_foreign_keys(app):
+    """WAL: one fsync per commit and readers that never wait for a writer (bench/README.md)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -3,7 +3,7 @@ import html as html_lib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
 
 from questionnaires import suivi
 from questionnaires.extensions import db
@@ -72,6 +72,35 @@ def test_the_referent_sees_only_their_participants_of_this_stage(sent):
     with sent.app_context():
         assert db.session.scalar(select(func.count()).where(
             FollowupInvitation.opened_at.isnot(None))) == 1
+
+
+def test_reloads_within_a_minute_write_nothing_then_the_latest_opening_moves(sent):
+    url, invitation_id = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    assert client.get(url).status_code == 200
+    with sent.app_context():
+        first = db.session.get(FollowupInvitation, invitation_id)
+        opened, last = first.opened_at, first.last_opened_at
+        counter = {"n": 0}
+
+        def count_writes(conn, cursor, statement, *args):
+            counter["n"] += statement.lstrip().upper().startswith("UPDATE")
+
+        event.listen(db.engine, "before_cursor_execute", count_writes)
+        try:
+            assert client.get(url).status_code == 200  # a reload: nothing to write
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count_writes)
+        assert counter["n"] == 0
+        # Two minutes later (moved back in the table), the next opening is recorded.
+        db.session.execute(update(FollowupInvitation).where(FollowupInvitation.id == invitation_id)
+                           .values(last_opened_at=last - timedelta(minutes=2)))
+        db.session.commit()
+    assert client.get(url).status_code == 200
+    with sent.app_context():
+        again = db.session.get(FollowupInvitation, invitation_id)
+        assert again.opened_at == opened
+        assert again.last_opened_at > last
 
 
 def test_autosave_then_resume_from_the_same_link(sent):

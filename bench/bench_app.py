@@ -1,0 +1,9 @@
+"""The service as gunicorn serves it in the page benchmark: `gunicorn -c gunicorn.conf.py bench.bench_app:app`.
+
+Same app as wsgi.py (database and secret from DATABASE_URL and SECRET_KEY), except that rate
+limiting is off (RATELIMIT_ENABLED=False, read by Flask-Limiter): 32 connections hammering one
+participant's or one referent's link are the point of the benchmark, not an attack.
+"""
+from questionnaires import create_app
+
+app = create_app({"RATELIMIT_ENABLED": False})
