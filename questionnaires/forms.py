@@ -1,11 +1,7 @@
 """The base of every form: Flask-WTF (CSRF) with WTForms' own French messages."""
 from flask_wtf import FlaskForm
-<<<<<<< HEAD
-from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
-=======
 from markupsafe import Markup, escape
-from wtforms import DateField, SelectField, SelectMultipleField
->>>>>>> h-bench
+from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, RadioInput
 from wtforms.widgets.core import clean_key
