@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, bindparam, case, distinct, extract, func, select
 
 from .dates import add_months, age_on
 from .extensions import db
@@ -132,40 +132,108 @@ def _people_totals(flags):
     return columns
 
 
-def compute(stage_ids, today: date, stages=None) -> dict[int, StageFigures]:
-    """The impact table of every stage in `stage_ids` (a select of ids), keyed by stage id.
+@dataclass(frozen=True)
+class Selection:
+    """The stages a table covers: one stage, or every stage of a year and/or a theme (or all)."""
 
-    `stages` may pass the Stage rows the caller already has, to spare reading them again.
+    stage_id: int | None = None
+    year: int | None = None
+    theme: str | None = None
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool]:
+        """Which filters are set: the statements are built once per shape (see `_statements`)."""
+        return (self.stage_id is not None, self.year is not None, self.theme is not None)
+
+    @property
+    def params(self) -> dict:
+        values = {"stage_id": self.stage_id, "year": self.year, "theme": self.theme}
+        return {key: value for key, value in values.items() if value is not None}
+
+    def ids(self):
+        """The select of the selected stages' ids (with bound parameters: execute with `params`)."""
+        return selected_ids(self.shape)
+
+
+@lru_cache(maxsize=None)
+def selected_ids(shape: tuple[bool, bool, bool]):
+    one, year, theme = shape
+    query = select(Stage.id)
+    if one:
+        query = query.where(Stage.id == bindparam("stage_id"))
+    if year:
+        query = query.where(extract("year", Stage.start_date) == bindparam("year"))
+    if theme:
+        query = query.where(Stage.theme == bindparam("theme"))
+    return query
+
+
+@dataclass(frozen=True)
+class _Statements:
+    people: object
+    stages: object
+    structures: object
+    slots: object
+    professionals: object
+    orientations: object
+    situations: object
+
+
+@lru_cache(maxsize=None)
+def _statements(dialect: str, shape: tuple[bool, bool, bool]) -> _Statements:
+    """The table's statements for one kind of selection, built once per process.
+
+    Building the flags select and its forty aggregates took more CPU than running them on a
+    stage's dashboard (bench/README.md): the statements are built once, with the selection as
+    bound parameters, and only executed per request.
     """
-    dialect = db.engine.dialect.name
+    stage_ids = selected_ids(shape)
     flags = participant_flags(stage_ids, dialect)
-    result = db.session.execute(
-        select(flags.c.stage_id, *_people_totals(flags)).group_by(flags.c.stage_id))
+    return _Statements(
+        people=select(flags.c.stage_id, *_people_totals(flags)).group_by(flags.c.stage_id),
+        stages=select(Stage.id, Stage.start_date, Stage.end_date, Stage.followup_months)
+        .where(Stage.id.in_(stage_ids)),
+        structures=select(Participant.stage_id, func.count(distinct(Referent.structure_id)))
+        .join(Referent, Referent.id == Participant.referent_id)
+        .where(Participant.stage_id.in_(stage_ids), Participant.status != "desiste")
+        .group_by(Participant.stage_id),
+        slots=select(Slot.stage_id,
+                     func.count(distinct(case((Venue.kind == "culturel", Slot.venue_id)))
+                                ).label("venues"),
+                     func.sum(_flag(Slot.kind == "sortie_culturelle")).label("outings"))
+        .outerjoin(Venue, Venue.id == Slot.venue_id)
+        .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id),
+        professionals=select(Slot.stage_id, func.count(distinct(slot_professionals.c.professional_id)))
+        .join(slot_professionals, slot_professionals.c.slot_id == Slot.id)
+        .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id),
+        orientations=_orientation_counts(stage_ids, dialect),
+        situations=_situation_counts(stage_ids),
+    )
+
+
+def compute(selection: Selection, today: date, stages=None) -> dict[int, StageFigures]:
+    """The impact table of every selected stage, keyed by stage id.
+
+    `stages` may pass the stage rows the caller already has, to spare reading them again.
+    """
+    statements = _statements(db.engine.dialect.name, selection.shape)
+    params = selection.params
+    run = lambda statement: db.session.execute(statement, params)  # noqa: E731
+    result = run(statements.people)
     names = list(result.keys())
     # Plain dicts (zip) rather than Row._asdict(): 10 000 stages made the difference measurable.
     people = {row[0]: dict(zip(names, row)) for row in result}
     if stages is None:
-        stages = db.session.execute(select(Stage.id, Stage.start_date, Stage.end_date,
-                                           Stage.followup_months).where(Stage.id.in_(stage_ids))).all()
-    structures = dict(db.session.execute(
-        select(Participant.stage_id, func.count(distinct(Referent.structure_id)))
-        .join(Referent, Referent.id == Participant.referent_id)
-        .where(Participant.stage_id.in_(stage_ids), Participant.status != "desiste")
-        .group_by(Participant.stage_id)).all())
-    slots = {row.stage_id: row for row in db.session.execute(
-        select(Slot.stage_id,
-               func.count(distinct(case((Venue.kind == "culturel", Slot.venue_id)))).label("venues"),
-               func.sum(_flag(Slot.kind == "sortie_culturelle")).label("outings"))
-        .outerjoin(Venue, Venue.id == Slot.venue_id)
-        .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id))}
-    professionals = dict(db.session.execute(
-        select(Slot.stage_id, func.count(distinct(slot_professionals.c.professional_id)))
-        .join(slot_professionals, slot_professionals.c.slot_id == Slot.id)
-        .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id)).all())
-    orientations = _orientation_counts(stage_ids, flags, dialect)
-    situations = _situation_counts(stage_ids)
-
-    extras = {"structures": structures, "slots": slots, "professionals": professionals,
+        stages = run(statements.stages).all()
+    orientations: dict = {}
+    for stage_id, value, count in run(statements.orientations):
+        orientations.setdefault(stage_id, dict.fromkeys(ORIENTATIONS, 0))[value] = count
+    situations: dict = {}
+    for stage_id, value, count in run(statements.situations):
+        situations.setdefault(stage_id, {})[value] = count
+    extras = {"structures": dict(run(statements.structures).all()),
+              "slots": {row.stage_id: row for row in run(statements.slots)},
+              "professionals": dict(run(statements.professionals).all()),
               "orientations": orientations, "situations": situations}
     return {stage.id: _stage_figures(stage, people.get(stage.id), extras, today)
             for stage in stages}
@@ -238,13 +306,13 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
     return StageFigures(stage.id, figures, unknown, notes, sums)
 
 
-def _orientation_counts(stage_ids, flags, dialect) -> dict:
+def _orientation_counts(stage_ids, dialect: str):
     """Per stage, how many participants with a clearer project aim at each orientation."""
     if dialect == "sqlite":
         values = func.json_each(Response.answers, "$.orientation").table_valued("value")
     else:
         values = func.json_array_elements_text(Response.answers["orientation"]).table_valued("value")
-    rows = db.session.execute(
+    return (
         select(Response.stage_id, values.c.value, func.count())
         .select_from(Response).join(values, db.true())
         .join(Participant, Participant.id == Response.participant_id)
@@ -252,27 +320,19 @@ def _orientation_counts(stage_ids, flags, dialect) -> dict:
                Response.submitted_at.isnot(None), Participant.status != "desiste",
                _answer(Response, "projet_plus_precis") == "oui")
         .group_by(Response.stage_id, values.c.value))
-    result: dict = {}
-    for stage_id, value, count in rows:
-        result.setdefault(stage_id, {key: 0 for key in ORIENTATIONS})[value] = count
-    return result
 
 
-def _situation_counts(stage_ids) -> dict:
+def _situation_counts(stage_ids):
     """Per stage, submitted part A answers by situation."""
     situation = _answer(Response, "situation")
-    rows = db.session.execute(
+    return (
         select(Response.stage_id, situation, func.count())
         .join(Participant, Participant.id == Response.participant_id)
         .where(Response.stage_id.in_(stage_ids), Response.questionnaire == "suivi-referent",
                Response.submitted_at.isnot(None), Participant.status != "desiste")
         .group_by(Response.stage_id, situation))
-    result: dict = {}
-    for stage_id, value, count in rows:
-        result.setdefault(stage_id, {})[value] = count
-    return result
 
 
 def stage_table(stage: Stage, today: date) -> StageFigures:
     """The impact table of one stage."""
-    return compute(select(Stage.id).where(Stage.id == stage.id), today)[stage.id]
+    return compute(Selection(stage_id=stage.id), today)[stage.id]

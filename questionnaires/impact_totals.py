@@ -1,11 +1,12 @@
 """The impact table across stages: one row per stage, and the totals of a selection."""
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
-from sqlalchemy import distinct, extract, func, select
+from sqlalchemy import distinct, func, select
 
 from .extensions import db
-from .impact import OBJECTIVES, SITUATIONS, StageFigures, compute
+from .impact import OBJECTIVES, SITUATIONS, Selection, StageFigures, selected_ids, compute
 from .impact_labels import rows
 from .models import Participant, Referent, Slot, Stage, Venue
 
@@ -18,26 +19,33 @@ class AcrossStages:
     total: StageFigures
 
 
-def stage_selection(year: int | None = None, theme: str | None = None):
-    """The ids of the stages that start in `year` and have `theme` (both optional)."""
-    query = select(Stage.id)
-    if year:
-        query = query.where(extract("year", Stage.start_date) == year)
-    if theme:
-        query = query.where(Stage.theme == theme)
-    return query
-
-
 def across_stages(today: date, year: int | None = None, theme: str | None = None) -> AcrossStages:
-    """Every selected stage's table, oldest first, and their totals."""
-    ids = stage_selection(year, theme)
+    """Every selected stage's table (stages that start in `year` and have `theme`, both
+    optional), oldest first, and their totals."""
+    selection = Selection(year=year, theme=theme)
     # Plain rows, not Stage objects: building 10 000 ORM objects cost a tenth of a second.
-    stages = db.session.execute(
-        select(Stage.id, Stage.title, Stage.theme, Stage.start_date, Stage.end_date,
-               Stage.followup_months)
-        .where(Stage.id.in_(ids)).order_by(Stage.start_date, Stage.id)).all()
-    tables = compute(ids, today, stages)
-    return AcrossStages(stages, tables, _totals(ids, [tables[s.id] for s in stages]))
+    stages = db.session.execute(_stage_rows(selection.shape), selection.params).all()
+    tables = compute(selection, today, stages)
+    return AcrossStages(stages, tables, _totals(selection, [tables[s.id] for s in stages]))
+
+
+@lru_cache(maxsize=None)
+def _stage_rows(shape):
+    return (select(Stage.id, Stage.title, Stage.theme, Stage.start_date, Stage.end_date,
+                   Stage.followup_months)
+            .where(Stage.id.in_(selected_ids(shape))).order_by(Stage.start_date, Stage.id))
+
+
+@lru_cache(maxsize=None)
+def _distinct_totals(shape):
+    """Structures and cultural venues of the whole selection, each counted once."""
+    ids = selected_ids(shape)
+    structures = (select(func.count(distinct(Referent.structure_id)))
+                  .join(Participant, Participant.referent_id == Referent.id)
+                  .where(Participant.stage_id.in_(ids), Participant.status != "desiste"))
+    venues = (select(func.count(distinct(Slot.venue_id))).join(Venue, Venue.id == Slot.venue_id)
+              .where(Slot.stage_id.in_(ids), Venue.kind == "culturel"))
+    return structures, venues
 
 
 COUNTS = ("participants", "femmes", "hommes", "autres", "professionnels", "bilans_recus")
@@ -46,7 +54,7 @@ RATIOS = ("moins_26", "qpv", "sortie_culturelle", "jusqu_au_bout", "jusqu_au_bou
           "projet_plus_precis")
 
 
-def _totals(ids, tables: list[StageFigures]) -> StageFigures:
+def _totals(selection: Selection, tables: list[StageFigures]) -> StageFigures:
     """Counts and ratios add up; distinct venues and structures are counted once overall.
 
     One pass over the stages' tables: at 10 000 stages a pass per figure was measurable.
@@ -96,13 +104,9 @@ def _totals(ids, tables: list[StageFigures]) -> StageFigures:
     figures["suivi_situation"] = situations if situations_due or not tables else "pas encore dû"
     figures["objectifs"] = {key: {"moyenne": round(score / of, 2) if of else None, "n": n, "of": of}
                             for key, (score, n, of) in objectives.items()}
-    figures["structures"] = db.session.scalar(
-        select(func.count(distinct(Referent.structure_id)))
-        .join(Participant, Participant.referent_id == Referent.id)
-        .where(Participant.stage_id.in_(ids), Participant.status != "desiste")) or 0
-    figures["lieux_culturels"] = db.session.scalar(
-        select(func.count(distinct(Slot.venue_id))).join(Venue, Venue.id == Slot.venue_id)
-        .where(Slot.stage_id.in_(ids), Venue.kind == "culturel")) or 0
+    structures, venues = _distinct_totals(selection.shape)
+    figures["structures"] = db.session.scalar(structures, selection.params) or 0
+    figures["lieux_culturels"] = db.session.scalar(venues, selection.params) or 0
     return StageFigures(None, figures, unknown)
 
 

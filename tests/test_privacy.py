@@ -9,7 +9,7 @@ from questionnaires import bilan, suivi
 from questionnaires.archive_schema import validate
 from questionnaires.extensions import db
 from questionnaires.followups import dispatch_due
-from questionnaires.impact import compute
+from questionnaires.impact import Selection, compute
 from questionnaires.impact_totals import across_stages
 from questionnaires.models import (
     FollowupInvitation, OutboxMail, Participant, Referent, Response, Stage,
@@ -29,8 +29,7 @@ FIGURES_DAY = SIX_YEARS_LATER.date()
 
 def _tables(today: date):
     """Every stage's table and the across-stages table, as plain comparable values."""
-    ids = select(Stage.id)
-    per_stage = compute(ids, today)
+    per_stage = compute(Selection(), today)
     summary = across_stages(today)
     return per_stage, {sid: t for sid, t in summary.tables.items()}, summary.total
 
