@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .dates import add_months
 from .extensions import db
@@ -129,8 +130,10 @@ def plan_stage(stage: Stage, now: datetime, s: Settings | None = None) -> None:
     s = s or Settings.current()
     due = stage_due(stage, s)
     wanted = _wanted(stage)
+    # Referents read with their invitations: _follow_email compares each one's address.
     invitations = db.session.scalars(select(FollowupInvitation)
-                                     .where(FollowupInvitation.stage_id == stage.id)).all()
+                                     .where(FollowupInvitation.stage_id == stage.id)
+                                     .options(selectinload(FollowupInvitation.referent))).all()
     try:
         for invitation in invitations:
             if invitation.referent_id not in wanted:
@@ -138,8 +141,11 @@ def plan_stage(stage: Stage, now: datetime, s: Settings | None = None) -> None:
             else:
                 _follow_email(invitation, now)
                 _move_due(invitation, due, now, s)
-        for referent_id in wanted - {i.referent_id for i in invitations}:
-            _create(stage, db.session.get(Referent, referent_id), due, now, s)
+        missing = wanted - {i.referent_id for i in invitations}
+        if missing:
+            for referent in db.session.scalars(select(Referent).where(Referent.id.in_(missing))
+                                               .order_by(Referent.id)):
+                _create(stage, referent, due, now, s)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # another pass planned the same thing at the same moment

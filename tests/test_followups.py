@@ -215,3 +215,22 @@ def test_after_max_attempts_the_message_fails_with_its_error(tmp_path, smtp):  #
         message = db.session.scalar(select(FollowupMessage))
         assert message.state == "failed" and message.attempts == 2
         assert "injoignable" in message.last_error
+
+
+
+def test_replanning_a_stage_does_not_read_referents_one_by_one(app):
+    """Planning used to load each invitation's referent with its own query."""
+    from tests.test_impact import count_queries
+
+    counts = {}
+    for referents in (2, 12):
+        with app.app_context():
+            stage_id = make_stage({f"r{referents}-{i}@example.org": [f"P{i}"]
+                                   for i in range(referents)})
+            plan_stage(db.session.get(Stage, stage_id), DUE - 60 * DAY)  # creates the invitations
+            assert db.session.scalar(select(db.func.count()).select_from(FollowupInvitation)
+                                     .where(FollowupInvitation.stage_id == stage_id)) == referents
+        with count_queries(app) as counter:  # nothing changed: nothing to write
+            plan_stage(db.session.get(Stage, stage_id), DUE - 30 * DAY)
+        counts[referents] = counter["n"]
+    assert counts[2] == counts[12], counts
