@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from questionnaires import bilan, create_app, suivi, tokens
 from questionnaires.extensions import db
@@ -150,10 +150,15 @@ def _migrate_with_rows(url: str) -> None:
         db.session.remove()
         db.engine.dispose()
     assert before
-    result = _flask(url, "downgrade", "--", "-1")  # to the revision before 0005
+    counts = _row_counts(url)
+    result = _flask(url, "downgrade", "0004")  # the revision before 0005
     assert result.returncode == 0, result.stderr
+    at_0004 = _row_counts(url)
+    # Nothing lost on the way down (SQLite rebuilds tables: with foreign keys on, that cascaded)
+    assert at_0004 == {table: n for table, n in counts.items() if table in at_0004}
     result = _flask(url, "upgrade")
     assert result.returncode == 0, result.stderr
+    assert _row_counts(url) == counts  # nor on the way up: every row of every table is back
     engine = create_engine(url)
     with engine.connect() as connection:
         after = dict(connection.execute(text("SELECT id, bilan_token_hash FROM participant")).all())
@@ -162,6 +167,17 @@ def _migrate_with_rows(url: str) -> None:
     client = app.test_client()
     for token, _ in before.values():
         assert client.get(f"/b/{token}").status_code in (302, 410)
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+            return {table: connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
+                    for table in tables if table != "alembic_version"}
+    finally:
+        engine.dispose()
 
 
 def test_after_a_key_rotation_links_rehash_makes_new_links_work(demo):
