@@ -6,6 +6,7 @@ Pure functions over parsed JSON: they collect every error, in French, as
 import re
 from datetime import date, datetime
 
+from .engine import CONTROL
 from .models import MAX_STAGE_DAYS
 from .models.values import (
     ATTENDANCE, GENDERS, PARTICIPANT_STATUSES, PERIODS, PMSMP, QPV, QUESTIONNAIRES, SLOT_KINDS,
@@ -124,6 +125,11 @@ def _check_object(obj: dict, spec: dict, path: str, keys: dict, errors: list[str
 
 def _check_value(kind: str, extra, value, keys: dict) -> str | None:
     """The French problem with one value, or None."""
+    if isinstance(value, str) and kind in ("key", "text", "email") and CONTROL.search(value):
+        # The team's forms drop them; stored from a file they broke the name check (a 500) or
+        # the XLSX export of the stage (openpyxl refuses them).
+        code = ord(CONTROL.search(value).group(0))
+        return f"caractère invisible interdit (code U+{code:04X}) ; retirez-le du fichier."
     if kind == "key":
         return None if isinstance(value, str) and value.strip() and len(value) <= 40 \
             else "clé texte non vide de 40 caractères au plus attendue."

@@ -103,3 +103,19 @@ def test_an_archive_with_non_ascii_capitals_imports_twice(demo, team):
     assert [_import(team, archive).status_code for _ in range(2)] == [302, 302]
     with demo.app_context():
         assert db.session.scalar(select(func.count(Venue.id)).where(Venue.name == "ÉCOLE")) == 1
+
+
+def test_an_archive_with_control_characters_in_its_texts_is_refused_in_french(demo, team):
+    """A NUL first name broke the name check (500); "\\x13" imported, then the XLSX export 500'd."""
+    from questionnaires.demo import read
+
+    for where, value in ((("participants", 0, "first_name"), "\x00"),
+                         (("participants", 1, "first_name"), "Ana\x13"),
+                         (("structures", 0, "name"), "\x13M|x8")):
+        archive = read("stage-2021.json")
+        section, index, field = where
+        archive[section][index][field] = value
+        response = _import(team, archive)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, page[:300]
+        assert f"{section}[{index}].{field}" in page and "caractère invisible interdit" in page
