@@ -4,6 +4,7 @@ import io
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -60,11 +61,15 @@ def xlsx_bytes(sheets: dict[str, tuple[list[str], list]]) -> bytes:
 
 def _xlsx_value(value):
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        value = ", ".join(str(v) for v in value)
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        # openpyxl refuses control characters (IllegalCharacterError): a text stored before the
+        # forms and the import dropped them must not make the whole export fail.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

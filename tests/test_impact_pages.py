@@ -198,3 +198,17 @@ def test_query_count_of_pages_and_exports_does_not_grow(demo, team):
         import_archive(read("stage-2021.json"))
         db.session.commit()
     assert measure() == before
+
+
+def test_an_xlsx_export_survives_a_control_character_stored_in_a_name(demo, team):
+    """openpyxl refuses control characters: one stored name made the whole export a 500."""
+    from questionnaires.models import Participant
+
+    with demo.app_context():  # written around the forms, which drop such characters
+        db.session.execute(db.update(Participant).where(Participant.stage_id == 1)
+                           .values(city="Ivry\x13-sur-Seine"))
+        db.session.commit()
+    response = team.get("/equipe/stages/1/export.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert "Ivry-sur-Seine" in [cell.value for cell in book["Participants"][2]]
