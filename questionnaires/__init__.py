@@ -32,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key()
+    from .privacy import check_retention_years
+
+    check_retention_years(app.config["RETENTION_YEARS"])  # 0 would anonymise every stage
     app.config["SQLALCHEMY_DATABASE_URI"] = (
         app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url()
     )

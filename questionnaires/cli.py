@@ -253,14 +253,22 @@ def privacy():
 @privacy.command("purge-expired",
                  help="Anonymise les personnes des stages terminés depuis plus de RETENTION_YEARS ans.")
 @click.option("--dry-run", is_flag=True, help="Affiche ce qui serait anonymisé, sans rien changer.")
-@click.option("--now", "now_text", help="Faire comme s'il était cette date-heure ISO (essais).")
+@click.option("--now", "now_text", help="Avec --dry-run seulement : faire comme s'il était "
+              "cette date-heure ISO, pour voir ce qui sera anonymisé plus tard.")
 def privacy_purge_expired(dry_run: bool, now_text: str | None):
-    from .privacy import purge_expired
+    from .privacy import purge_expired, record_purge
 
-    report = purge_expired(_moment(now_text), dry_run=dry_run)
+    if now_text and not dry_run:  # a date in the future would erase people for good
+        raise click.UsageError("--now ne s'emploie qu'avec --dry-run : l'anonymisation se fait "
+                               "toujours à la date du jour.")
+    try:
+        report = purge_expired(_moment(now_text), dry_run=dry_run)
+    except ValueError as error:
+        raise click.ClickException(str(error))
     if dry_run:
         db.session.rollback()
     else:
+        record_purge(report, "commande flask privacy purge-expired")
         db.session.commit()
     verb = "seraient anonymisé·e·s" if dry_run else "anonymisé·e·s"
     click.echo(f"Stages terminés avant le {report.cutoff:%d/%m/%Y} : "

@@ -203,9 +203,22 @@ def _referents_to_anonymise(expired, kept):
         .order_by(Referent.id)).all()
 
 
+def check_retention_years(years) -> int:
+    """RETENTION_YEARS as a number of years, refused below 1.
+
+    A 0 (a typo, an empty variable) would make the next pass anonymise every finished stage,
+    which nothing can undo: the app refuses to start with it.
+    """
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise ValueError(f"RETENTION_YEARS doit être un nombre entier d'années, au moins 1 "
+                         f"(valeur lue : {years!r}). Rien n'a été anonymisé.")
+    return years
+
+
 def purge_expired(now: datetime, dry_run: bool = False) -> PurgeReport:
     """Anonymise everyone whose stage ended more than RETENTION_YEARS ago (idempotent)."""
-    report = PurgeReport(retention_cutoff(now, current_app.config["RETENTION_YEARS"]))
+    years = check_retention_years(current_app.config["RETENTION_YEARS"])
+    report = PurgeReport(retention_cutoff(now, years))
     expired = select(Stage.id).where(Stage.end_date < report.cutoff)
     kept = select(Stage.id).where(Stage.end_date >= report.cutoff)
     report.participants = db.session.scalars(
@@ -219,6 +232,17 @@ def purge_expired(now: datetime, dry_run: bool = False) -> PurgeReport:
         for referent in report.referents:
             anonymise_referent(referent, now)
     return report
+
+
+def record_purge(report: PurgeReport, how: str) -> None:
+    """The audit event of a retention pass that anonymised someone (the caller commits)."""
+    from . import audit
+
+    if report.participants or report.referents:
+        audit.record("purged", target_type="participant",
+                     detail=f"{how} : durée de conservation dépassée (stages finis avant le "
+                            f"{report.cutoff:%d/%m/%Y}) : {len(report.participants)} "
+                            f"participant·es, {len(report.referents)} référent·es anonymisé·es")
 
 
 def privacy_contact() -> str:

@@ -39,19 +39,13 @@ def run_pass(app: Flask) -> None:
 
 def run_purge(app: Flask) -> None:
     """One retention pass: anonymise what is past RETENTION_YEARS; a failure is logged."""
-    from . import audit
     from .extensions import db
-    from .privacy import purge_expired
+    from .privacy import purge_expired, record_purge
 
     with app.app_context():
         try:
             report = purge_expired(utcnow())
-            if report.participants or report.referents:
-                audit.record("purged", target_type="participant",
-                             detail=f"durée de conservation dépassée (stages finis avant le "
-                                    f"{report.cutoff:%d/%m/%Y}) : {len(report.participants)} "
-                                    f"participant·es, {len(report.referents)} référent·es "
-                                    "anonymisé·es")
+            record_purge(report, "passage automatique")
             db.session.commit()
         except Exception:  # retried tomorrow; the pass is idempotent
             db.session.rollback()

@@ -146,6 +146,11 @@ def test_the_day_after_only_the_old_stage_and_its_own_referents_go(demo):
         assert all(p.anonymised_at is None and p.city for p in recent)
 
 
+#: A retention period that today puts the 2021 demo stage past it and keeps the 2026 one
+#: (the demo's dates are fixed, the clock is not: at least 1 year from 2023 on)
+TODAY_ONLY_2021 = date.today().year - 2022
+
+
 def test_purge_cli_dry_run_changes_nothing_then_purges_once(demo):
     runner = demo.test_cli_runner()
     result = runner.invoke(args=["privacy", "purge-expired", "--dry-run",
@@ -155,11 +160,42 @@ def test_purge_cli_dry_run_changes_nothing_then_purges_once(demo):
     with demo.app_context():
         assert db.session.scalar(select(Participant.id).where(
             Participant.anonymised_at.isnot(None))) is None
-    result = runner.invoke(args=["privacy", "purge-expired", "--now", "2032-11-21T09:00+00:00"])
-    assert "18 participant·e·s anonymisé·e·s, 11 référent·e·s anonymisé·e·s" in result.output
-    result = runner.invoke(args=["privacy", "purge-expired", "--now", "2032-11-21T09:00+00:00"])
+    # A date in the future would erase people for good: only a dry run may pretend
+    refused = runner.invoke(args=["privacy", "purge-expired", "--now", "2032-11-21T09:00+00:00"])
+    assert refused.exit_code != 0 and "--dry-run" in refused.output
+    demo.config["RETENTION_YEARS"] = TODAY_ONLY_2021
+    result = runner.invoke(args=["privacy", "purge-expired"])
+    assert "10 participant·e·s anonymisé·e·s, 6 référent·e·s anonymisé·e·s" in result.output
+    result = runner.invoke(args=["privacy", "purge-expired"])
     assert "0 participant·e·s anonymisé·e·s, 0 référent·e·s" in result.output
-    assert runner.invoke(args=["privacy", "purge-expired", "--now", "demain"]).exit_code != 0
+    assert runner.invoke(args=["privacy", "purge-expired", "--dry-run", "--now", "demain"]
+                         ).exit_code != 0
+    with demo.app_context():
+        from questionnaires.models import AuditEvent
+
+        details = [e.detail for e in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "purged"))]
+        assert len(details) == 1 and "commande flask privacy purge-expired" in details[0]
+
+
+def test_a_retention_below_one_year_is_refused_before_anything_is_erased(demo, tmp_path):
+    from questionnaires import create_app
+
+    for years in (0, -1):
+        demo.config["RETENTION_YEARS"] = years
+        result = demo.test_cli_runner().invoke(args=["privacy", "purge-expired"])
+        assert result.exit_code != 0 and "au moins 1" in result.output
+        run_purge(demo)  # the scheduler's pass logs the refusal
+    with demo.app_context():
+        assert db.session.scalar(select(Participant.id).where(
+            Participant.anonymised_at.isnot(None))) is None
+    try:
+        create_app({"TESTING": True, "RETENTION_YEARS": 0,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    except ValueError as error:
+        assert "RETENTION_YEARS" in str(error)
+    else:
+        raise AssertionError("the app started with RETENTION_YEARS = 0")
 
 
 def test_scheduler_runs_the_purge_daily(demo):
@@ -167,10 +203,12 @@ def test_scheduler_runs_the_purge_daily(demo):
     job = scheduler.get_job("purge_expired")
     assert job.max_instances == 1 and job.coalesce is True
     assert job.trigger.interval.days == 1
-    demo.config["RETENTION_YEARS"] = 0  # both demo stages are over: the pass anonymises them
+    demo.config["RETENTION_YEARS"] = TODAY_ONLY_2021
     run_purge(demo)
     with demo.app_context():
-        assert all(p.anonymised_at for p in db.session.scalars(select(Participant)))
+        people = db.session.scalars(select(Participant).join(Stage)).all()
+        assert {p.stage.start_date.year for p in people if p.anonymised_at} == {2021}
+        assert all(p.anonymised_at for p in people if p.stage.start_date.year == 2021)
 
 
 # On request, from the team pages ----------------------------------------------------------------
