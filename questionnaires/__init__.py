@@ -94,6 +94,9 @@ def _tune_engine(app: Flask) -> None:
     """
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # SQL errors are logged with their bound values (names, birth dates, link salts): not
+    # outside development and tests.
+    options.setdefault("hide_parameters", not (app.debug or app.testing))
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 30})
     elif url.startswith("postgresql"):

@@ -6,6 +6,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .log_masking import mask_tokens
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande envoyée n'est pas valide. Revenez en arrière et réessayez."),
@@ -78,6 +79,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, mask_tokens(request.path))
         return render_error(500)
 
