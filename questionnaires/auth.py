@@ -69,9 +69,9 @@ def login():
 
 
 def _locked_message(until) -> str:
-    return (f"Trop de mots de passe erronés : ce compte est verrouillé jusqu'au "
-            f"{local_datetime(until)}. Réessayez après cette heure, ou demandez à un·e "
-            "administrateur·rice de vous aider.")
+    return (f"Trop de mots de passe erronés : la connexion à ce compte depuis cet appareil est "
+            f"bloquée jusqu'au {local_datetime(until)}. Réessayez après cette heure. Mot de passe "
+            "oublié ? Un·e administrateur·rice peut vous en donner un nouveau.")
 
 
 def _count_failure(email: str, user: User | None, now):

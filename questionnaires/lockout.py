@@ -1,13 +1,17 @@
-"""Login lockout: too many wrong passwords for one address lock it for a while.
+"""Login lockout: too many wrong passwords for one address, from one client, lock it a while.
 
-Counted per address typed (known or not, see models.LoginThrottle), in the database so the
-lock holds across gunicorn workers. Plain functions taking `now`, tested without HTTP.
+Counted per address typed (known or not, see models.LoginThrottle) *and* client address, in
+the database so the lock holds across gunicorn workers. Per client address: keyed by the login
+address alone, a stranger typing five wrong passwords every quarter of an hour could keep a
+team member out for good (found in review); a guesser spreading over many machines is still
+slowed by the per-IP rate limit of login posts (ratelimit.py). Plain functions taking `now`,
+tested without HTTP (outside a request the client address is empty).
 """
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import delete, or_, update
 
 from .extensions import db
@@ -29,7 +33,8 @@ class Policy:
 
 
 def _key(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    client = request.remote_addr or "" if has_request_context() else ""
+    return hashlib.sha256(f"{email.strip().lower()}|{client}".encode()).hexdigest()
 
 
 def locked_until(email: str, now: datetime) -> datetime | None:

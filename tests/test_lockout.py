@@ -8,8 +8,13 @@ from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, LoginThrottle, utcnow
 from tests.conftest import csrf_token
 
-LOCKED = "verrouillé jusqu"
+LOCKED = "bloquée jusqu"
 WRONG = "Adresse e-mail ou mot de passe incorrect"
+
+
+def _as_the_test_client(app):
+    """A request context from the test client's address: locks are per (address, client)."""
+    return app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"})
 
 
 def _post(client, email, password):
@@ -46,7 +51,7 @@ def test_the_lock_ends_and_a_success_resets_the_count(app, client, auth):
         assert db.session.scalar(select(LoginThrottle)) is None
     for _ in range(4):  # four more: a fresh count, so not locked
         assert WRONG in _post(client, email, "faux").get_data(as_text=True)
-    with app.app_context():  # the lock of a fifth failure, moved into the past
+    with _as_the_test_client(app):  # the lock of a fifth failure, moved into the past
         until = lockout.record_failure(email, utcnow())
         assert until is not None
         db.session.get(LoginThrottle, lockout._key(email)).locked_until = utcnow() - timedelta(seconds=1)
@@ -110,6 +115,18 @@ def test_simultaneous_failures_for_a_new_address_all_count_and_never_fail(app):
     with serve(app) as base, ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(lambda _: _browser_post(base, "course@example.org"), range(8)))
     assert codes == [200] * 8
-    with app.app_context():
+    with _as_the_test_client(app):  # the threads' requests came from 127.0.0.1 too
         row = db.session.get(LoginThrottle, lockout._key("course@example.org"))
         assert row.locked_until is not None and row.failures == 8
+
+
+def test_a_lock_made_from_another_machine_does_not_keep_the_owner_out(app, client, auth):
+    """Keyed by the address alone, anyone could keep a team member out for good (review)."""
+    email, password = auth.create()
+    stranger = app.test_client()
+    for _ in range(6):
+        page = stranger.get("/connexion", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        answer = stranger.post("/connexion", environ_base={"REMOTE_ADDR": "203.0.113.9"}, data={
+            "email": email, "password": "faux", "csrf_token": csrf_token(page)})
+    assert LOCKED in answer.get_data(as_text=True)  # the stranger's machine is locked out
+    assert _post(client, email, password).status_code == 302  # the owner's is not
