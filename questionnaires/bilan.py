@@ -2,8 +2,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from .engine import Definition, get_definition, merge, validate_answers
 from .extensions import db
@@ -55,6 +56,23 @@ def find_by_nonce(nonce: str | None) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
 
 
+def session_rows(nonce: str | None) -> tuple[Participant | None, Response | None]:
+    """The participant of a tablet session with their stage and bilan, in one query.
+
+    Every tablet request needs the three; read one by one they were three ORM round trips,
+    a good part of the section page's and the autosave's CPU (bench/README.md).
+    """
+    if not isinstance(nonce, str) or not nonce:
+        return None, None
+    row = db.session.execute(
+        select(Participant, Response)
+        .join(Participant.stage).options(contains_eager(Participant.stage))
+        .outerjoin(Response, and_(Response.participant_id == Participant.id,
+                                  Response.questionnaire == QUESTIONNAIRE))
+        .where(Participant.bilan_nonce == nonce)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 def response_of(participant: Participant) -> Response | None:
     return db.session.scalar(select(Response).where(
         Response.participant_id == participant.id, Response.questionnaire == QUESTIONNAIRE))
@@ -86,12 +104,22 @@ def definition_of(response: Response) -> Definition:
     return get_definition(response.questionnaire, response.version)
 
 
-def save_answers(response: Response, raw: dict, questions=None, complete=False) -> dict:
-    """Validate `raw` answers and merge the valid ones into the response; returns the errors."""
-    definition = definition_of(response)
-    stage: Stage = response.stage
-    keys = [key for key, _ in activity_choices(stage)]
+def save_answers(response: Response, raw: dict, questions=None, complete=False,
+                 activity_keys=None, definition: Definition | None = None) -> dict:
+    """Validate `raw` answers and merge the valid ones into the response; returns the errors.
+
+    A caller that already holds the stage's activity keys or the definition passes them, to
+    spare a query (the autosave runs every few seconds per tablet). The response is only
+    changed when the merged answers differ, so an autosave that changes nothing writes nothing.
+    """
+    definition = definition or definition_of(response)
     questions = questions if questions is not None else definition.section_questions()
+    keys = activity_keys
+    if keys is None:
+        # The stage's programme only matters to an "activites" answer, which few posts carry.
+        asks_activities = any(q.type == "activites" and q.id in raw for q in questions)
+        stage: Stage = response.stage
+        keys = [key for key, _ in activity_choices(stage)] if asks_activities else []
     answers, errors = validate_answers(questions, raw, keys, complete=complete,
                                        known=response.answers)
     if response.submitted_at is not None:
@@ -100,7 +128,9 @@ def save_answers(response: Response, raw: dict, questions=None, complete=False) 
             if value is None and definition.questions[question_id].required:
                 del answers[question_id]
                 errors[question_id] = "Cette question attend une réponse."
-    response.answers = merge(response.answers or {}, answers)
+    merged = merge(response.answers or {}, answers)
+    if merged != (response.answers or {}):
+        response.answers = merged
     return errors
 
 
