@@ -36,6 +36,17 @@ class QuestionnaireForm(FrenchForm):
         return token is None or token.validate(self)
 
 
+def choice_options(field) -> list[tuple[str, str, str, bool]]:
+    """(id, value, label, checked) of each option of a radio or tick-box field.
+
+    What iterating the field gives (WTForms binds and processes a whole sub-field per option,
+    which dominated the section page's CPU), for the template to write the inputs itself:
+    ids "<field id>-<n>", checked as WTForms decides it (value == data, or value in data).
+    """
+    return [(f"{field.id}-{i}", choice.value, choice.label or choice.value, choice.selected)
+            for i, choice in enumerate(field.iter_choices())]
+
+
 def _field(question: Question, activity_choices):
     label = question.label
     if question.type in ("echelle4", "oui_non_nsp", "choix"):
