@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -64,13 +64,17 @@ def session_rows(nonce: str | None) -> tuple[Participant | None, Response | None
     """
     if not isinstance(nonce, str) or not nonce:
         return None, None
-    row = db.session.execute(
-        select(Participant, Response)
-        .join(Participant.stage).options(contains_eager(Participant.stage))
-        .outerjoin(Response, and_(Response.participant_id == Participant.id,
-                                  Response.questionnaire == QUESTIONNAIRE))
-        .where(Participant.bilan_nonce == nonce)).first()
+    row = db.session.execute(_SESSION_ROWS, {"nonce": nonce}).first()
     return (row[0], row[1]) if row is not None else (None, None)
+
+
+#: Built once: constructing the statement cost as much as a third of running it
+_SESSION_ROWS = (
+    select(Participant, Response)
+    .join(Participant.stage).options(contains_eager(Participant.stage))
+    .outerjoin(Response, and_(Response.participant_id == Participant.id,
+                              Response.questionnaire == QUESTIONNAIRE))
+    .where(Participant.bilan_nonce == bindparam("nonce")))
 
 
 def response_of(participant: Participant) -> Response | None:
