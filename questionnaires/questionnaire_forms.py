@@ -3,6 +3,8 @@
 The fields carry no validators of their own: the posted values go to the engine
 (`validate_answers`), so a form post and an autosave are judged by the same rules.
 """
+from functools import lru_cache
+
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -64,6 +66,22 @@ def _field(question: Question, activity_choices):
     return field_class(label, render_kw={"maxlength": MAX_LENGTH[question.type]})
 
 
+@lru_cache(maxsize=256)
+def _form_class(questions: tuple[Question, ...], activity_choices: tuple) -> type:
+    """The form class of these questions and this programme, made once and then reused.
+
+    A class per request (`type()`, and WTForms' metaclass collecting the fields) was a visible
+    part of the section page's CPU. The key is the questions themselves (frozen dataclasses:
+    definition, version and section in one) and the stage's (key, label) pairs, so a renamed
+    slot makes a new class; the bound keeps at most 256 (sections × programmes) in memory.
+    """
+    choices = [SelectChoice(key, label) for key, label in activity_choices]
+    attributes = {q.id: _field(q, choices) for q in questions}
+    attributes["questions"] = questions
+    attributes["activity_keys"] = tuple(key for key, _ in activity_choices)
+    return type("GeneratedQuestionnaireForm", (QuestionnaireForm,), attributes)
+
+
 def build_form(questions, activity_choices=(), answers: dict | None = None,
                formdata=None) -> QuestionnaireForm:
     """A form for `questions`, filled with stored `answers` when nothing is posted.
@@ -71,11 +89,7 @@ def build_form(questions, activity_choices=(), answers: dict | None = None,
     `activity_choices` are (slot key, label) pairs: the stage's own programme.
     """
     questions = tuple(questions)
-    choices = [SelectChoice(key, label) for key, label in activity_choices]
-    attributes = {q.id: _field(q, choices) for q in questions}
-    attributes["questions"] = questions
-    attributes["activity_keys"] = tuple(key for key, _ in activity_choices)
-    form_class = type("GeneratedQuestionnaireForm", (QuestionnaireForm,), attributes)
+    form_class = _form_class(questions, tuple(activity_choices))
     data = {}
     for question in questions:
         value = (answers or {}).get(question.id)
