@@ -7,7 +7,8 @@ sends the same requests as the load benchmark, in a loop, and the process CPU ti
 (bench/hello_app.py) is measured the same way, so the test client's own cost is visible.
 Far less noisy than wrk on a shared machine; it does not include gunicorn's HTTP parsing.
 
-Run: `.venv/bin/python bench/page_cpu.py [--requests 400] [--profile section|autosave|referent]`
+Run: `.venv/bin/python bench/page_cpu.py [--requests 400] [--section 1]
+[--profile section|autosave|referent]`
 (the profile needs pyinstrument, bench/requirements.txt).
 """
 import argparse
@@ -38,7 +39,7 @@ def _clients(folder: Path):
     return hello.test_client(), client, links, csrf
 
 
-def _requests(hello, client, links, csrf) -> dict:
+def _requests(hello, client, links, csrf, section_number: int = 1) -> dict:
     """One callable per measured page; each checks its answer."""
     bodies = [json.dumps({"answers": {"satisfaction_globale": value}}) for value in (3, 4)]
     counter = iter(range(10**9))
@@ -47,7 +48,7 @@ def _requests(hello, client, links, csrf) -> dict:
         assert hello.get("/").status_code == 200
 
     def section():
-        assert client.get("/bilan/etape/1").status_code == 200
+        assert client.get(f"/bilan/etape/{section_number}").status_code == 200
 
     def autosave():
         reply = client.post("/bilan/brouillon", data=bodies[next(counter) % 2],
@@ -74,11 +75,13 @@ def measure(call, count: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400, help="per page")
+    parser.add_argument("--section", type=int, default=1,
+                        help="which section page (1, the load benchmark's, asks about the programme)")
     parser.add_argument("--profile", choices=["section", "autosave", "referent"],
                         help="print a pyinstrument profile of this page instead")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
-        calls = _requests(*_clients(Path(name)))
+        calls = _requests(*_clients(Path(name)), section_number=options.section)
         if options.profile:
             from pyinstrument import Profiler
 
