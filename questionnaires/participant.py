@@ -68,7 +68,9 @@ def step(number: int):
     if number == 0:
         return _welcome(participant, response, definition, locked)
     section = sections[number - 1]
-    choices = activity_choices(participant.stage)
+    # The programme is read only for a section that asks about it (one query less elsewhere).
+    asks_activities = any(q.type == "activites" for q in section.questions)
+    choices = activity_choices(participant.stage) if asks_activities else []
     form = build_form(section.questions, choices, response.answers,
                       formdata=request.form if request.method == "POST" else None)
     errors = {}
