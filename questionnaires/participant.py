@@ -157,7 +157,7 @@ def autosave():
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
         return jsonify(error="Réponses illisibles : rechargez la page."), 400
-    errors = bilan.save_answers(response, answers, definition=definition)
+    errors = bilan.autosave(response, answers, definition)
     db.session.commit()
     # The definition read before the commit: reading it from the response now would reload
     # the expired row (one more query per autosave).
