@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine.init_app(app)
 
     from . import (
-        auth, errors, filters, headers, health, notice, participant, pictograms,
+        auth, choice_html, errors, filters, headers, health, notice, participant, pictograms,
         questionnaire_forms, ratelimit, referent, scheduler,
     )
     from .admin import bp as admin_bp
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.register(app)
     pictograms.register(app)
     app.jinja_env.globals["choice_options"] = questionnaire_forms.choice_options
+    app.jinja_env.globals["referent_choices"] = choice_html.referent_choices
 
     from .cli import register_cli
 
