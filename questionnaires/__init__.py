@@ -49,8 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine.init_app(app)
 
     from . import (
-        auth, errors, filters, headers, health, notice, participant, ratelimit, referent,
-        scheduler,
+        auth, choice_html, errors, filters, headers, health, notice, participant, pictograms,
+        questionnaire_forms, ratelimit, referent, scheduler,
     )
     from .admin import bp as admin_bp
     from .team import bp as team_bp
@@ -66,6 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     headers.init_app(app)
     filters.register(app)
+    pictograms.register(app)
+    app.jinja_env.globals["choice_options"] = questionnaire_forms.choice_options
+    app.jinja_env.globals["referent_choices"] = choice_html.referent_choices
 
     from .cli import register_cli
 

@@ -47,11 +47,14 @@ class Question:
 
     def fixed_choices(self) -> tuple[Choice, ...]:
         """Choices that do not depend on the stage."""
-        if self.type == "echelle4":
-            return tuple(Choice(v, label) for v, label in SCALE.items())
-        if self.type == "oui_non_nsp":
-            return tuple(Choice(v, label) for v, label in YES_NO.items())
-        return self.choices
+        return _FIXED_CHOICES.get(self.type, self.choices)
+
+
+#: The choices of the fixed scales, made once (pages ask for them for every question)
+_FIXED_CHOICES = {
+    "echelle4": tuple(Choice(v, label) for v, label in SCALE.items()),
+    "oui_non_nsp": tuple(Choice(v, label) for v, label in YES_NO.items()),
+}
 
 
 @dataclass(frozen=True)

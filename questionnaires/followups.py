@@ -12,7 +12,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -101,13 +101,18 @@ def retry_delay(failures: int, s: Settings) -> timedelta:
 
 def followed_by(stage_id: int, referent_id: int) -> list[Participant]:
     """The participants a referent answers about in a stage, read live from the data."""
-    return db.session.scalars(
-        select(Participant).where(Participant.stage_id == stage_id,
-                                  Participant.referent_id == referent_id,
-                                  Participant.status.in_(FOLLOWED),
-                                  # erased on request: no more questions about them
-                                  Participant.anonymised_at.is_(None))
-        .order_by(Participant.first_name, Participant.id)).all()
+    return db.session.scalars(_FOLLOWED_BY, {"stage_id": stage_id,
+                                             "referent_id": referent_id}).all()
+
+
+#: Built once: the referent's page reads it on every view
+_FOLLOWED_BY = (
+    select(Participant).where(Participant.stage_id == bindparam("stage_id"),
+                              Participant.referent_id == bindparam("referent_id"),
+                              Participant.status.in_(FOLLOWED),
+                              # erased on request: no more questions about them
+                              Participant.anonymised_at.is_(None))
+    .order_by(Participant.first_name, Participant.id))
 
 
 def _wanted(stage: Stage) -> set[int]:

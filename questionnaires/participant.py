@@ -45,14 +45,15 @@ def open_link(token: str):
 
 def _current():
     """(participant, response, definition) of this tablet session, or an error page."""
-    participant = bilan.find_by_nonce(session.get(SESSION_KEY))
+    participant, response = bilan.session_rows(session.get(SESSION_KEY))
     if participant is None:
         abort(404, description="Aucun bilan n'est ouvert sur cette tablette. Ouvrez votre lien "
                                "personnel (ou scannez votre QR code) pour commencer.")
     if date.today() > bilan.link_expires_on(participant, _link_days()):
         session.pop(SESSION_KEY, None)
         abort(410, description="Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe.")
-    response = bilan.draft_for(participant)
+    if response is None:
+        response = bilan.draft_for(participant)
     return participant, response, bilan.definition_of(response)
 
 
@@ -67,7 +68,9 @@ def step(number: int):
     if number == 0:
         return _welcome(participant, response, definition, locked)
     section = sections[number - 1]
-    choices = activity_choices(participant.stage)
+    # The programme is read only for a section that asks about it (one query less elsewhere).
+    asks_activities = any(q.type == "activites" for q in section.questions)
+    choices = activity_choices(participant.stage) if asks_activities else []
     form = build_form(section.questions, choices, response.answers,
                       formdata=request.form if request.method == "POST" else None)
     errors = {}
@@ -80,7 +83,8 @@ def step(number: int):
                                 "enregistrées sont gardées : rechargez la page.")
         action = request.form.get("action", "suivant")
         errors = bilan.save_answers(response, form.raw_answers(), section.questions,
-                                    complete=action != "precedent")
+                                    complete=action != "precedent",
+                                    activity_keys=list(form.activity_keys), definition=definition)
         db.session.commit()
         if action == "precedent":
             response.resume_section = number - 1
@@ -146,16 +150,18 @@ def assisted():
 @bp.route("/bilan/brouillon", methods=["POST"])
 def autosave():
     """Autosave of changed answers (JSON); valid answers are kept even if others are not."""
-    participant, response, _ = _current()
+    participant, response, definition = _current()
     if participant.stage.bilans_locked_at is not None:
         return jsonify(error=LOCKED), 409
     payload = posted_json()
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
         return jsonify(error="Réponses illisibles : rechargez la page."), 400
-    errors = bilan.save_answers(response, answers)
+    errors = bilan.autosave(response, answers, definition)
     db.session.commit()
-    known = bilan.definition_of(response).questions
+    # The definition read before the commit: reading it from the response now would reload
+    # the expired row (one more query per autosave).
+    known = definition.questions
     return jsonify(saved=sorted(k for k in answers if k in known and k not in errors),
                    errors=errors)
 

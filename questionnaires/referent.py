@@ -167,10 +167,10 @@ def _after_save(invitation, token: str):
 
 def _render(invitation, token: str, errors: dict, editing: str = ""):
     editing_ids = set(str(editing).split(","))
-    part_b = suivi.part_b(invitation)
+    cards, part_b = suivi.cards_and_part_b(invitation)
     return render_template(
         "referent/page.html", invitation=invitation, stage=invitation.stage, token=token,
-        cards=suivi.cards(invitation), part_b=part_b, errors=errors, editing=editing_ids,
+        cards=cards, part_b=part_b, errors=errors, editing=editing_ids,
         questions=suivi.questions, label=suivi.label, is_shown=is_shown,
         deadline=link_expires_on(invitation, Settings.current(), utcnow()),
     )

@@ -1,5 +1,5 @@
 """Which questions a response answers, and checks of stored answers against definitions."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .engine import Definition, get_definition, merge, validate_answers
 from .extensions import db
@@ -21,6 +21,12 @@ def questions_for(definition: Definition, participant=None):
     return definition.section_questions(scope_of(definition.id, participant))
 
 
+#: The four columns activity_choices shows, in the programme's order; built once per process
+_PROGRAMME = (select(Slot.key, Slot.date, Slot.period, Slot.title)
+              .where(Slot.stage_id == bindparam("stage_id"))
+              .order_by(Slot.date, period_rank(Slot.period)))
+
+
 def activity_choices(stage: Stage) -> list[tuple[str, str]]:
     """The stage's programme as choices: (slot key, "Lundi matin : title").
 
@@ -31,9 +37,7 @@ def activity_choices(stage: Stage) -> list[tuple[str, str]]:
     if "slots" in stage.__dict__ or stage.id is None:
         rows = [(slot.key, slot.date, slot.period, slot.title) for slot in stage.slots]
     else:
-        rows = db.session.execute(
-            select(Slot.key, Slot.date, Slot.period, Slot.title).where(Slot.stage_id == stage.id)
-            .order_by(Slot.date, period_rank(Slot.period))).all()
+        rows = db.session.execute(_PROGRAMME, {"stage_id": stage.id}).all()
     return [
         (key, f"{DAYS[day.weekday()].capitalize()} {PERIODS[period].lower()} : {title}")
         for key, day, period, title in rows

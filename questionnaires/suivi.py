@@ -7,8 +7,9 @@ the page always shows who this referent follows now, and nobody else.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .engine import Definition, get_definition, merge, validate_answers
 from .extensions import db
@@ -41,10 +42,17 @@ def find_by_token(token: str, now: datetime) -> LinkCheck:
     A link made for an address the referent no longer has is dead at once, even before the
     planner remakes it: the old mailbox may belong to someone else now.
     """
-    invitation = tokens.find_row(PURPOSE, token, FollowupInvitation.token_hash)
+    invitation = tokens.find_row(PURPOSE, token, FollowupInvitation.token_hash, _BY_HASH)
     if invitation is None or invitation.email != invitation.referent.email:
         return LinkCheck(None)
     return LinkCheck(invitation, expired=is_expired(invitation, now, Settings.current()))
+
+
+#: The invitation of a link with its referent and stage, which every page of the link shows;
+#: built once (statement construction was a visible part of the page's CPU, bench/README.md)
+_BY_HASH = (select(FollowupInvitation)
+            .options(joinedload(FollowupInvitation.referent), joinedload(FollowupInvitation.stage))
+            .where(FollowupInvitation.token_hash == bindparam("token_hash")))
 
 
 def definition() -> Definition:
@@ -84,19 +92,32 @@ class Card:
         return "en cours" if self.response is not None and self.response.answers else "pas commencé"
 
 
+_RESPONSES = select(Response).where(
+    Response.stage_id == bindparam("stage_id"), Response.referent_id == bindparam("referent_id"),
+    Response.questionnaire == QUESTIONNAIRE)
+
+
 def _responses(invitation: FollowupInvitation) -> dict:
-    rows = db.session.scalars(select(Response).where(
-        Response.stage_id == invitation.stage_id, Response.referent_id == invitation.referent_id,
-        Response.questionnaire == QUESTIONNAIRE))
+    rows = db.session.scalars(_RESPONSES, {"stage_id": invitation.stage_id,
+                                           "referent_id": invitation.referent_id})
     return {r.participant_id: r for r in rows}
 
 
-def cards(invitation: FollowupInvitation) -> list[Card]:
-    """The referent's participants in this stage, each with their part A."""
-    responses = _responses(invitation)
+def cards(invitation: FollowupInvitation, responses: dict | None = None) -> list[Card]:
+    """The referent's participants in this stage, each with their part A.
+
+    `responses` is what _responses gives, when the caller has read it already.
+    """
+    responses = _responses(invitation) if responses is None else responses
     handed = {h.participant_id for h in invitation.handovers}
     return [Card(p, responses.get(p.id), p.id in handed)
             for p in followed_by(invitation.stage_id, invitation.referent_id)]
+
+
+def cards_and_part_b(invitation: FollowupInvitation) -> tuple[list[Card], Response | None]:
+    """What the referent's page shows, with the responses read once for both."""
+    responses = _responses(invitation)
+    return cards(invitation, responses), responses.get(None)
 
 
 def part_b(invitation: FollowupInvitation) -> Response | None:

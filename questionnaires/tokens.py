@@ -91,18 +91,23 @@ def confirms(purpose: str, token: str, salt: str, legacy_salt: str | None = None
     return ok
 
 
-def find_row(purpose: str, token, column):
+def find_row(purpose: str, token, column, statement=None):
     """The row whose link is `token`, or None: found by hash, confirmed in constant time.
 
     `column` is the model's hash column (Participant.bilan_token_hash…); the salt is read from
-    the attribute the model names in LINK_SALT.
+    the attribute the model names in LINK_SALT. `statement`, if given, is a select of that
+    model built once by the caller, with a `token_hash` bind parameter (and the relationships
+    its page needs loaded with the row).
     """
     parsed = parse(token)
     if parsed is None:
         return None
     token, legacy_salt = parsed
     model = column.class_
-    row = db.session.scalar(select(model).where(column == token_hash(token)))
+    if statement is None:
+        row = db.session.scalar(select(model).where(column == token_hash(token)))
+    else:
+        row = db.session.scalar(statement, {"token_hash": token_hash(token)})
     if row is None or not confirms(purpose, token, getattr(row, model.LINK_SALT), legacy_salt):
         return None
     return row

@@ -156,6 +156,20 @@ def test_autosave_keeps_valid_answers_and_reports_the_others(tablet, demo):
         "satisfaction_globale": 2, "temoignage": "Bien"}
 
 
+def test_autosave_writes_the_fact_columns_and_nothing_when_nothing_changed(tablet, demo):
+    """The autosave's one-statement write keeps what the ORM write kept: facts, updated_at."""
+    _autosave(tablet, {"satisfaction_globale": 3, "experience_groupe": "non"})
+    first = _response(demo, tablet.participant_id)
+    assert (first.fact_satisfaction_globale, first.fact_experience_groupe) == (3, "non")
+    _autosave(tablet, {"satisfaction_globale": 3})
+    assert _response(demo, tablet.participant_id).updated_at == first.updated_at
+    _autosave(tablet, {"satisfaction_globale": None, "demarche_active": "oui"})
+    last = _response(demo, tablet.participant_id)
+    assert last.answers == {"experience_groupe": "non", "demarche_active": "oui"}
+    assert (last.fact_satisfaction_globale, last.fact_demarche_active) == (None, "oui")
+    assert last.updated_at > first.updated_at
+
+
 def test_autosave_with_values_of_the_wrong_shape_is_answered_not_crashed(tablet, demo):
     body = _autosave(tablet, {"experience_groupe": ["oui"], "satisfaction_globale": {"x": 1},
                               "talents": "accueillir", "temoignage": ["a"]}).get_json()
