@@ -1,4 +1,5 @@
 """Login and logout of the team."""
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -38,10 +39,17 @@ class LoginForm(FrenchForm):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The logged-in user, from the id kept in the session cookie."""
-    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 12):
+    """The logged-in user, from "<id>.<password fingerprint>" kept in the session cookie.
+
+    A session opened before the password changed carries another fingerprint: logged out.
+    """
+    number, _, fingerprint = user_id.partition(".")
+    if not (number.isascii() and number.isdigit() and len(number) <= 12 and fingerprint):
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(number))
+    if user is None or not hmac.compare_digest(fingerprint.encode(), user.session_fingerprint.encode()):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -145,9 +145,9 @@ def actor_client(world: World, actor: str):
     elif actor in ("team", "admin"):
         email = "equipe-membre@example.org" if actor == "team" else "admin@example.org"
         with world.app.app_context():
-            user_id = db.session.scalar(select(User.id).where(User.email == email))
+            session_id = db.session.scalar(select(User).where(User.email == email)).get_id()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = session_id
             session["_fresh"] = True
     return client
 

@@ -135,3 +135,17 @@ def test_flask_users_create_makes_an_admin_who_can_open_the_admin_pages(app, run
     client = app.test_client()
     AuthActions(app, client).login("chef@example.org", "mot-de-passe-chef")
     assert client.get("/admin/comptes").status_code == 200
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, admin):
+    """Resetting a stolen password must also log the thief out (review finding)."""
+    lea_device = app.test_client()
+    _post(admin, "/admin/comptes/nouveau", {"email": "lea@example.org", "name": "Léa", "role": "team",
+                                           "active": "y", "password": "un-mot-de-passe-long"})
+    assert AuthActions(app, lea_device).login("lea@example.org", "un-mot-de-passe-long").status_code == 302
+    assert lea_device.get("/equipe/stages").status_code == 200
+    lea = _user(app, "lea@example.org")
+    assert _post(admin, f"/admin/comptes/{lea.id}", {"name": "Léa", "role": "team", "active": "y",
+                                                    "password": "encore-un-autre-mot"}).status_code == 302
+    assert lea_device.get("/equipe/stages").status_code == 302  # back to the login page
+    assert admin.get("/equipe/stages").status_code == 200  # other accounts' sessions live on

@@ -1,4 +1,5 @@
 """Accounts of the association's team."""
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -34,6 +35,19 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie keep: the id and a password fingerprint.
+
+        A new password changes the fingerprint, so every session and remember cookie opened
+        with the old one stops working (`auth.load_user`): resetting a stolen password ends
+        the thief's session too.
+        """
+        return f"{self.id}.{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def is_admin(self) -> bool:
