@@ -149,3 +149,10 @@ def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, admin):
                                                     "password": "encore-un-autre-mot"}).status_code == 302
     assert lea_device.get("/equipe/stages").status_code == 302  # back to the login page
     assert admin.get("/equipe/stages").status_code == 200  # other accounts' sessions live on
+
+
+def test_an_admin_changing_their_own_password_stays_logged_in(app, admin):
+    me = _user(app, ADMIN[0])
+    assert _post(admin, f"/admin/comptes/{me.id}", {"name": me.name, "role": "admin", "active": "y",
+                                                   "password": "mon-nouveau-mot-de-passe"}).status_code == 302
+    assert admin.get("/admin/comptes").status_code == 200

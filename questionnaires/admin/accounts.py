@@ -1,6 +1,6 @@
 """Team accounts: list, create, change name, role, active, password."""
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from .. import audit
@@ -82,4 +82,6 @@ def _apply(user: User, form: AccountForm) -> list[str]:
     if form.password.data:
         user.set_password(form.password.data)
         changes.append("mot de passe changé")
+        if user.id == current_user.id:  # a new password ends old sessions: keep this one
+            login_user(user)
     return changes
