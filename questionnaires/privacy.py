@@ -69,11 +69,18 @@ def without_free_texts(response: Response) -> dict:
 
 
 def redact(text: str | None, names: list[str]) -> str | None:
-    """`text` with every whole-word occurrence of `names` replaced (case-insensitive)."""
+    """`text` with every whole-word occurrence of `names` replaced (case-insensitive).
+
+    A hyphen binds words: erasing "Marie" leaves "Anne-Marie" alone (another person). Case is
+    ignored on purpose, since names are often typed in lower case: a first name that is also a
+    word ("Aimé", "aimé") is erased as a word too. Over-erasing a kept text is the lesser harm
+    than leaving the name of someone who asked to be erased.
+    """
     if not text:
         return text
     for name in names:
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", REDACTED, text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", REDACTED, text,
+                      flags=re.IGNORECASE)
     return text
 
 

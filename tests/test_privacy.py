@@ -80,6 +80,7 @@ def test_redact_replaces_whole_words_only():
     assert redact("Yanis a intégré une formation. yanis !", ["Yanis"]) == \
         f"{REDACTED} a intégré une formation. {REDACTED} !"
     assert redact("Yanisse reste", ["Yanis"]) == "Yanisse reste"
+    assert redact("Merci Anne-Marie et Marie", ["Marie"]) == f"Merci Anne-Marie et {REDACTED}"
     assert redact(None, ["Yanis"]) is None
 
 
