@@ -21,7 +21,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
@@ -273,7 +272,7 @@ def report(results: dict, rss: list[float]) -> None:
     print(f"bare app: mean of before and after, {bare:.0f} req/s, {bare_cpu:.2f} ms CPU/request. "
           "CPU × bare = bare CPU per request / the page's: the throughput ratio the pages would "
           "reach on CPU alone, much less sensitive to a busy machine than req/s.")
-    print(f"peak RSS of the service's gunicorn workers (VmHWM): "
+    print("peak RSS of the service's gunicorn workers (VmHWM): "
           + ", ".join(f"{m:.0f}" for m in sorted(rss)) + " MiB")
     print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
