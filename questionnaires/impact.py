@@ -150,10 +150,6 @@ class Selection:
         values = {"stage_id": self.stage_id, "year": self.year, "theme": self.theme}
         return {key: value for key, value in values.items() if value is not None}
 
-    def ids(self):
-        """The select of the selected stages' ids (with bound parameters: execute with `params`)."""
-        return selected_ids(self.shape)
-
 
 @lru_cache(maxsize=None)
 def selected_ids(shape: tuple[bool, bool, bool]):

@@ -1,13 +1,18 @@
 """Fixtures: an app on a real SQLite file (or PostgreSQL), a client, a logged-in team member."""
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from questionnaires import create_app
 from questionnaires.extensions import db
 from questionnaires.models import User
 
+ROOT = Path(__file__).resolve().parent.parent
 #: Set by .ci/run: a missing system part (PostgreSQL, Chromium) fails instead of skipping.
 REQUIRE_SYSTEM_PARTS = os.environ.get("REQUIRE_SYSTEM_PARTS") == "1"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
@@ -44,6 +49,22 @@ def postgres_url():
             pytest.fail(message)
         pytest.skip(message)
     return POSTGRES_URL
+
+
+def empty_postgres_schema(url: str) -> None:
+    """Drop every table of the PostgreSQL test database (migration tests start from nothing)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def flask_db(url: str, *args: str) -> subprocess.CompletedProcess:
+    """`flask db <args>` as a newcomer runs it (README), on `url`, with the tests' key."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key"}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

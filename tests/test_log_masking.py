@@ -1,7 +1,6 @@
 """Personal-link tokens never reach a log: gunicorn's access log (real server) and the app's."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from questionnaires.extensions import db
 from questionnaires.log_masking import mask_tokens
 from questionnaires.models import Participant
 from tests.conftest import make_app
+from tests.followup_support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "AbCdEfGhIjKlMnOpQrStUv"
@@ -28,12 +28,6 @@ def test_tokens_are_masked_and_team_paths_kept():
     assert mask_tokens("") == ""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_gunicorns_access_log_holds_no_link_token(tmp_path):
     url = f"sqlite:///{tmp_path / 'logs.sqlite'}"
     app = make_app(url, SECRET_KEY="log-test-key")
@@ -44,7 +38,7 @@ def test_gunicorns_access_log_holds_no_link_token(tmp_path):
         token = bilan.link_token(db.session.scalars(db.select(Participant)).first())
         db.session.remove()
         db.engine.dispose()
-    port, log = _free_port(), tmp_path / "access.log"
+    port, log = free_port(), tmp_path / "access.log"
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "log-test-key",
            "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1",
            "GUNICORN_ACCESSLOG": str(log), "RATELIMIT_ENABLED": "0"}

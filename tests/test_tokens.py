@@ -1,9 +1,4 @@
 """Personal links: 128-bit tokens, only their hash stored, same link twice, legacy links, migration."""
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
@@ -11,9 +6,8 @@ from questionnaires import bilan, create_app, suivi, tokens
 from questionnaires.extensions import db
 from questionnaires.followups import dispatch_due, plan_stage
 from questionnaires.models import FollowupInvitation, Participant
+from tests.conftest import empty_postgres_schema, flask_db
 from tests.followup_support import DUE, make_stage
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _first_participant(app) -> Participant:
@@ -116,12 +110,6 @@ def test_referent_links_follow_the_same_scheme_and_a_new_address_kills_the_link(
     assert client.get(f"/suivi/{new_token}").status_code == 200
 
 
-def _flask(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-
-
 def test_the_migration_hashes_existing_links_with_the_installation_key(tmp_path):
     """Rows made before 0005 get the hash of the link they already had."""
     _migrate_with_rows(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
@@ -129,16 +117,12 @@ def test_the_migration_hashes_existing_links_with_the_installation_key(tmp_path)
 
 @pytest.mark.postgres
 def test_the_migration_hashes_existing_links_on_postgresql(postgres_url):
-    engine = create_engine(postgres_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    empty_postgres_schema(postgres_url)
     _migrate_with_rows(postgres_url)
 
 
 def _migrate_with_rows(url: str) -> None:
-    result = _flask(url, "upgrade")
+    result = flask_db(url, "upgrade")
     assert result.returncode == 0, result.stderr
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -151,12 +135,12 @@ def _migrate_with_rows(url: str) -> None:
         db.engine.dispose()
     assert before
     counts = _row_counts(url)
-    result = _flask(url, "downgrade", "0004")  # the revision before 0005
+    result = flask_db(url, "downgrade", "0004")  # the revision before 0005
     assert result.returncode == 0, result.stderr
     at_0004 = _row_counts(url)
     # Nothing lost on the way down (SQLite rebuilds tables: with foreign keys on, that cascaded)
     assert at_0004 == {table: n for table, n in counts.items() if table in at_0004}
-    result = _flask(url, "upgrade")
+    result = flask_db(url, "upgrade")
     assert result.returncode == 0, result.stderr
     assert _row_counts(url) == counts  # nor on the way up: every row of every table is back
     engine = create_engine(url)
