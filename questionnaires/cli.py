@@ -17,6 +17,7 @@ from .extensions import db
 from .impact import stage_table
 from .impact_totals import across_rows, across_stages
 from .models import FollowupInvitation, Participant, Stage, User
+from .models.user import PASSWORD_MIN_LENGTH
 from .models.values import ROLES
 from .tokens import hash_for
 
@@ -67,8 +68,8 @@ def users_create(email: str, name: str, role: str, password: str):
     email = email.strip().lower()
     if "@" not in email:
         raise click.UsageError("Adresse e-mail invalide.")
-    if len(password) < 8:
-        raise click.UsageError("Le mot de passe doit faire au moins 8 caractères.")
+    if len(password) < PASSWORD_MIN_LENGTH:  # the admin pages' rule
+        raise click.UsageError(f"Le mot de passe doit faire au moins {PASSWORD_MIN_LENGTH} caractères.")
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.UsageError(f"Un compte existe déjà pour {email}.")
     user = User(email=email, name=name, role=role)

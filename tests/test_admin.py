@@ -156,3 +156,10 @@ def test_an_admin_changing_their_own_password_stays_logged_in(app, admin):
     assert _post(admin, f"/admin/comptes/{me.id}", {"name": me.name, "role": "admin", "active": "y",
                                                    "password": "mon-nouveau-mot-de-passe"}).status_code == 302
     assert admin.get("/admin/comptes").status_code == 200
+
+
+def test_flask_users_create_keeps_the_admin_pages_password_rule(app, runner):
+    result = runner.invoke(args=["users", "create", "court@example.org", "--name", "Court",
+                                 "--password", "neuf-lett"])
+    assert result.exit_code != 0 and "au moins 10 caractères" in result.output
+    assert _user(app, "court@example.org") is None

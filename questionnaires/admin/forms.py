@@ -4,9 +4,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import FrenchDateField, FrenchForm
+from ..models.user import PASSWORD_MIN_LENGTH
 from ..models.values import ROLES
 
-PASSWORD_HINT = "Au moins 10 caractères. Transmettez-le de vive voix, jamais par e-mail."
+PASSWORD_HINT = (f"Au moins {PASSWORD_MIN_LENGTH} caractères. Transmettez-le de vive voix, "
+                 "jamais par e-mail.")
+_PASSWORD_LENGTH = Length(min=PASSWORD_MIN_LENGTH, max=200,
+                          message=f"Entre {PASSWORD_MIN_LENGTH} et 200 caractères.")
 
 
 def _strip(value):
@@ -22,8 +26,7 @@ class AccountForm(FrenchForm):
     active = BooleanField("Compte actif (peut se connecter)", default=True)
     # new-password: the browser must not fill in the admin's own saved password here
     password = PasswordField("Nouveau mot de passe", render_kw={"autocomplete": "new-password"},
-                             validators=[Optional(), Length(min=10, max=200,
-                                                            message="Entre 10 et 200 caractères.")])
+                             validators=[Optional(), _PASSWORD_LENGTH])
 
 
 class NewAccountForm(AccountForm):
@@ -31,8 +34,7 @@ class NewAccountForm(AccountForm):
         DataRequired("Indiquez l'adresse e-mail."), Email("Adresse e-mail invalide."),
         Length(max=254)])
     password = PasswordField("Mot de passe", render_kw={"autocomplete": "new-password"}, validators=[
-        DataRequired("Choisissez un mot de passe."),
-        Length(min=10, max=200, message="Entre 10 et 200 caractères.")])
+        DataRequired("Choisissez un mot de passe."), _PASSWORD_LENGTH])
 
 
 class JournalFilter(FrenchForm):

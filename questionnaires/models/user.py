@@ -12,6 +12,10 @@ from .types import UTCDateTime, utcnow
 from .values import ROLES, sql_in
 
 
+#: Shortest password an account may get, from the admin pages or `flask users create`
+PASSWORD_MIN_LENGTH = 10
+
+
 class User(UserMixin, db.Model):
     """A team member who logs in to the team pages."""
 
