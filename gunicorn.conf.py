@@ -47,8 +47,8 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 # Jitter so that workers started together do not all restart at the same moment.
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
-# Access lines with personal-link tokens replaced by "***" (questionnaires/log_masking.py)
-logger_class = "questionnaires.log_masking.TokenMaskingLogger"
+# Access lines with personal-link tokens replaced by "***" (questionnaires/web/log_masking.py)
+logger_class = "questionnaires.web.log_masking.TokenMaskingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Off by default: with it, `kill -HUP` no longer loads new code, and it was not measured to

@@ -57,7 +57,12 @@ def build(app, referents: int, history: int) -> None:
     """Empty schema, then `referents` due invitations and `history` past ones, in bulk."""
     from questionnaires.extensions import db
     from questionnaires.models import (
-        FollowupInvitation, FollowupMessage, Participant, Referent, Stage, Structure,
+        FollowupInvitation,
+        FollowupMessage,
+        Participant,
+        Referent,
+        Stage,
+        Structure,
     )
 
     created = datetime(2030, 1, 1, tzinfo=timezone.utc)

@@ -20,7 +20,7 @@ from support import peak_rss_mib  # noqa: E402
 def main() -> None:
     url, port, now_iso, go_file = sys.argv[1:5]
     from questionnaires import create_app
-    from questionnaires.followups import dispatch_due
+    from questionnaires.followups.dispatch import dispatch_due
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": int(port),

@@ -30,7 +30,7 @@ def measure(url: str, stages: int) -> dict:
     """Build `stages` × 10 participants at `url`, then time the table and one dashboard."""
     from questionnaires import create_app
     from questionnaires.extensions import db
-    from questionnaires.impact_totals import across_stages
+    from questionnaires.impact.totals import across_stages
 
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

@@ -19,10 +19,18 @@ from sqlalchemy import event, insert, select  # noqa: E402
 
 from questionnaires import create_app  # noqa: E402
 from questionnaires.extensions import db  # noqa: E402
-from questionnaires.presence import refresh_presence  # noqa: E402
+from questionnaires.stages.attendance import refresh_presence  # noqa: E402
 from questionnaires.models.response import facts_of  # noqa: E402
 from questionnaires.models import (  # noqa: E402
-    Attendance, Participant, Referent, Response, Slot, Stage, Structure, User, Venue,
+    Attendance,
+    Participant,
+    Referent,
+    Response,
+    Slot,
+    Stage,
+    Structure,
+    User,
+    Venue,
 )
 
 PERIODS = [("matin", 0), ("apres-midi", 0), ("matin", 1), ("apres-midi", 1), ("apres-midi", 4)]
@@ -125,7 +133,7 @@ def main() -> None:
         started = time.perf_counter()
         counts = build(app, options.stages, options.per_stage)
         print(f"data: {counts} built in {time.perf_counter() - started:.1f} s")
-        from questionnaires.impact_totals import across_stages
+        from questionnaires.impact.totals import across_stages
         client = app.test_client()
         client.post("/connexion", data={"email": "bench@example.org", "password": "bench-password"})
         stage_id = options.stages // 2

@@ -65,12 +65,12 @@ end
 def prepare_database(folder: Path) -> dict:
     """The demo stages, a team account and planned follow-ups; returns the links to load."""
     from questionnaires import create_app
-    from questionnaires.bilan import link_token
+    from questionnaires.participant.bilan import link_token
     from questionnaires.demo import load_demo
     from questionnaires.extensions import db
-    from questionnaires.followups import plan_stage
+    from questionnaires.followups.plan import plan_stage
     from questionnaires.models import FollowupInvitation, Participant, Stage, User
-    from questionnaires.suivi import link_token as followup_token
+    from questionnaires.followups.progress import link_token as followup_token
     from sqlalchemy import select
 
     url = f"sqlite:///{folder / 'bench.sqlite'}"

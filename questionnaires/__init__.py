@@ -9,10 +9,27 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
 
-from . import engine, presence  # noqa: F401  (presence: registers its flush hook)
-from .extensions import csrf, db, login_manager, migrate
-# Not bound as `mail`: that name is the module questionnaires/mail.py (render and send).
-from .extensions import mail as mail_extension
+from questionnaires.admin import bp as admin_bp
+from questionnaires.archive.commands import backup, stage
+from questionnaires.auth.commands import links, users
+from questionnaires.auth.views import bp as auth_bp
+from questionnaires.demo.commands import demo
+from questionnaires.engine import definitions
+from questionnaires.extensions import csrf, db, login_manager, migrate
+# Not bound as `mail`: that name is the module followups/mail.py (render and send).
+from questionnaires.extensions import mail as mail_extension
+from questionnaires.followups import scheduler
+from questionnaires.followups.commands import followups, scheduler as scheduler_commands
+from questionnaires.impact.commands import impact
+from questionnaires.participant.views import bp as participant_bp
+from questionnaires.privacy.commands import privacy
+from questionnaires.privacy.notice import bp as notice_bp
+from questionnaires.privacy.retention import check_retention_years
+from questionnaires.referent.views import bp as referent_bp
+from questionnaires.stages import attendance  # noqa: F401  (registers its flush hook)
+from questionnaires.team import bp as team_bp
+from questionnaires.web import errors, headers, jinja, ratelimit
+from questionnaires.web.health import bp as health_bp
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,8 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key()
-    from .privacy import check_retention_years
-
     check_retention_years(app.config["RETENTION_YEARS"])  # 0 would anonymise every stage
     app.config["SQLALCHEMY_DATABASE_URI"] = (
         app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url()
@@ -46,33 +61,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     mail_extension.init_app(app)
     login_manager.init_app(app)
-    engine.init_app(app)
+    definitions.init_app(app)
 
-    from . import (
-        auth, choice_html, errors, filters, headers, health, notice, participant, pictograms,
-        questionnaire_forms, ratelimit, referent, scheduler,
-    )
-    from .admin import bp as admin_bp
-    from .team import bp as team_bp
-
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(notice.bp)
-    app.register_blueprint(participant.bp)
-    app.register_blueprint(referent.bp)
-    app.register_blueprint(team_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (auth_bp, health_bp, notice_bp, participant_bp, referent_bp, team_bp,
+                      admin_bp):
+        app.register_blueprint(blueprint)
     ratelimit.init_app(app)
     errors.register(app)
     headers.init_app(app)
-    filters.register(app)
-    pictograms.register(app)
-    app.jinja_env.globals["choice_options"] = questionnaire_forms.choice_options
-    app.jinja_env.globals["referent_choices"] = choice_html.referent_choices
-
-    from .cli import register_cli
-
-    register_cli(app)
+    jinja.register(app)
+    for group in (impact, users, stage, demo, followups, scheduler_commands, links, backup,
+                  privacy):
+        app.cli.add_command(group)
     scheduler.init_app(app)
     return app
 

@@ -29,7 +29,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
-from .extensions import db
+from questionnaires.extensions import db
 
 #: Bytes of HMAC kept in a token (128 bits)
 TOKEN_BYTES = 16

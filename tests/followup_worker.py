@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main() -> None:
     url, port, now_iso, go_file, mode = sys.argv[1:6]
     from questionnaires import create_app
-    from questionnaires.followups import dispatch_due
+    from questionnaires.followups.dispatch import dispatch_due
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": int(port),

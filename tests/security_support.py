@@ -15,16 +15,28 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import String, select
 from werkzeug.security import generate_password_hash
 
-from questionnaires import bilan, suivi
+from questionnaires.participant import bilan
+from questionnaires.followups import progress
 from questionnaires.demo import load_demo
-from questionnaires.engine import CONTROL, clean_value, get_definition, is_shown
+from questionnaires.text import CONTROL
+from questionnaires.engine.answers import clean_value, is_shown
+from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
 from questionnaires.models import (
-    FollowupInvitation, Participant, Professional, Referent, Response, Slot, Stage, Structure,
-    User, Venue, utcnow,
+    FollowupInvitation,
+    Participant,
+    Professional,
+    Referent,
+    Response,
+    Slot,
+    Stage,
+    Structure,
+    User,
+    Venue,
 )
+from questionnaires.clock import utcnow
 from questionnaires.models.response import facts_of
-from questionnaires.responses import activity_choices
+from questionnaires.stages.programme import activity_choices
 
 ACTORS = ("anonymous", "participant_a", "participant_b", "referent", "expired", "team", "admin")
 #: A token of the right shape whose signature is wrong: what someone guessing links sends
@@ -107,8 +119,8 @@ def build_world(app) -> World:
             app=app, stage_id=recent.id, participant_a=a.id, participant_b=b.id,
             first_name_a=a.first_name, token_a=bilan.link_token(a), token_b=bilan.link_token(b),
             expired_token=bilan.link_token(expired), expired_nonce=expired.bilan_nonce,
-            referent_token=suivi.link_token(invitation),
-            expired_referent_token=suivi.link_token(stale),
+            referent_token=progress.link_token(invitation),
+            expired_referent_token=progress.link_token(stale),
         )
         world.params = {
             "stage_id": recent.id,

@@ -11,8 +11,8 @@ import pytest
 from flask import Blueprint
 from flask_login import login_required
 
-from questionnaires import bilan
-from questionnaires.access import admin_required
+from questionnaires.participant import bilan
+from questionnaires.auth.access import admin_required
 from questionnaires.extensions import db
 from questionnaires.models import Participant
 from tests.security_support import (

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from questionnaires.archive import ArchiveError, export_stage, import_archive, loads
+from questionnaires.archive.stage import ArchiveError, export_stage, import_archive, loads
 from questionnaires.demo import read
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, Structure, Venue

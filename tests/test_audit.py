@@ -1,7 +1,7 @@
 """The audit log: every team endpoint has a rule, and requests leave the right events."""
 from sqlalchemy import select
 
-from questionnaires import audit
+from questionnaires.privacy import audit
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, Participant
 from tests.conftest import csrf_token

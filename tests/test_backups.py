@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, select, update
 
-from questionnaires import backups
+from questionnaires.archive import backups
 from questionnaires.demo import load_demo
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, User

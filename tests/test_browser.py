@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from questionnaires import bilan
+from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from tests.browser_support import (

@@ -3,9 +3,10 @@ and the team's impact charts work and report no violation in the console."""
 import pytest
 from sqlalchemy import select
 
-from questionnaires import bilan, suivi
+from questionnaires.participant import bilan
+from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due
+from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupInvitation, Participant
 from tests.browser_support import (
     answer, french_context, launch_chromium, page_without_js_errors, serve, wait_saved,
@@ -79,7 +80,7 @@ def test_referent_page_runs_under_the_csp(demo, page, violations, site):
     with demo.app_context():
         invitation = db.session.scalar(select(FollowupInvitation).where(
             FollowupInvitation.email == "nadia@example.org"))
-        token = suivi.link_token(invitation)
+        token = progress.link_token(invitation)
     response = page.goto(f"{site}/suivi/{token}")
     assert response.status == 200
     card = page.locator("[data-card]:not([data-card=b])").first

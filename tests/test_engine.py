@@ -6,10 +6,13 @@ import pytest
 import yaml
 
 from questionnaires import create_app
-from questionnaires.engine import (
-    DEFINITIONS_DIR, DefinitionError, Question, clean_value, is_shown, load_definitions,
-    validate_answers,
+from questionnaires.engine.definitions import (
+    DEFINITIONS_DIR,
+    DefinitionError,
+    Question,
+    load_definitions,
 )
+from questionnaires.engine.answers import clean_value, is_shown, validate_answers
 from questionnaires.models import Response
 
 GRILLES = {  # ids, types and required flags of shared/domain/grilles.md, version 1
@@ -72,7 +75,7 @@ def q(kind, **extra) -> Question:
     ("choix_multiples", [], None),
 ])
 def test_clean_value_accepts_and_normalises(kind, raw, stored):
-    from questionnaires.engine import Choice
+    from questionnaires.engine.definitions import Choice
     question = q(kind, choices=(Choice("a", "A"),)) if kind == "choix_multiples" else q(kind)
     assert clean_value(question, raw) == (stored, None)
 
@@ -86,14 +89,14 @@ def test_clean_value_accepts_and_normalises(kind, raw, stored):
     ("activites", ["mer-soir"]),
 ])
 def test_clean_value_refuses_with_a_french_message(kind, raw):
-    from questionnaires.engine import Choice
+    from questionnaires.engine.definitions import Choice
     question = q(kind, choices=(Choice("a", "A"), Choice("b", "B")))
     value, error = clean_value(question, raw, activity_keys=["lun-am"])
     assert value is None and error and error[0].isupper()
 
 
 def test_choices_are_stored_in_definition_order_without_duplicates():
-    from questionnaires.engine import Choice
+    from questionnaires.engine.definitions import Choice
     question = q("choix_multiples", choices=(Choice("a", "A"), Choice("b", "B")))
     assert clean_value(question, ["b", "a", "b"]) == (["a", "b"], None)
     assert clean_value(q("activites"), ["mar-pm", "lun-am"], ["lun-am", "mar-pm"]) == \
@@ -187,7 +190,7 @@ def test_a_version_2_is_a_new_file_and_version_1_answers_stay_readable(tmp_path,
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
                       demo.config["SQLALCHEMY_DATABASE_URI"], "DEFINITIONS_DIR": str(directory)})
-    from questionnaires.engine import get_definition
+    from questionnaires.engine.definitions import get_definition
     from questionnaires.extensions import db
     with app.app_context():
         assert get_definition("bilan-individuel").version == 2

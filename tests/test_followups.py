@@ -5,11 +5,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from questionnaires import suivi
+from questionnaires.followups import progress
+from questionnaires.referent import replies
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due, due_moment, plan_stage
+from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.followups.plan import due_moment, plan_stage
 from questionnaires.models import (
-    FollowupInvitation, FollowupMessage, MailAttempt, Participant, Referent, Stage,
+    FollowupInvitation,
+    FollowupMessage,
+    MailAttempt,
+    Participant,
+    Referent,
+    Stage,
 )
 from tests.conftest import DATABASE_URL, make_app
 from tests.followup_support import DUE, make_stage, mail_settings, smtp  # noqa: F401
@@ -75,7 +82,7 @@ def test_one_mail_per_referent_covering_all_their_participants(mail_app, smtp): 
     assert nadia.get_body(("html",)) is not None
     with mail_app.app_context():
         invitation = _invitation("nadia@example.org")
-        assert f"/suivi/{suivi.link_token(invitation)}" in text
+        assert f"/suivi/{progress.link_token(invitation)}" in text
         assert "avant le dimanche 27 avril 2031" in text  # 60 days after the first send
         assert invitation.first_sent_at == DUE
         attempts = db.session.scalars(select(MailAttempt)).all()
@@ -90,7 +97,7 @@ def test_reminders_stop_after_an_answer_and_when_paused(mail_app, smtp):  # noqa
     with mail_app.app_context():
         paul = _invitation("paul@example.org")
         alex = db.session.scalar(select(Participant).where(Participant.first_name == "Inès"))
-        suivi.mark_lost(paul, alex, DUE + DAY)  # Paul answered for his only participant
+        replies.mark_lost(paul, alex, DUE + DAY)  # Paul answered for his only participant
         _invitation("lea@example.org").reminders_paused_at = DUE + DAY
         db.session.commit()
     assert _sent(mail_app, DUE + 7 * DAY) == [("relance", "nadia@example.org")]
@@ -161,7 +168,7 @@ def test_a_changed_email_revokes_the_link_and_sends_a_new_one(mail_app, smtp):  
         make_stage({"nadia@example.org": ["Alex"]})
     _sent(mail_app, DUE)
     with mail_app.app_context():
-        old_token = suivi.link_token(_invitation("nadia@example.org"))
+        old_token = progress.link_token(_invitation("nadia@example.org"))
         referent = db.session.scalar(select(Referent).where(Referent.email == "nadia@example.org"))
         referent.email = "nadia.new@example.org"
         db.session.commit()
@@ -172,7 +179,7 @@ def test_a_changed_email_revokes_the_link_and_sends_a_new_one(mail_app, smtp):  
     text = smtp.handler.text(resent)
     assert "nouveau lien" in resent["Subject"] and "L'ancien lien ne fonctionne plus" in text
     with mail_app.app_context():
-        new_token = suivi.link_token(_invitation("nadia.new@example.org"))
+        new_token = progress.link_token(_invitation("nadia.new@example.org"))
     assert new_token != old_token and f"/suivi/{new_token}" in text
     assert client.get(f"/suivi/{new_token}").status_code == 200
     assert client.get(f"/suivi/{old_token}").status_code == 404

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due
+from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupMessage
 from tests.conftest import make_app
 from tests.followup_support import DUE, ROOT, WORKER, make_stage, mail_settings, python, smtp  # noqa: F401

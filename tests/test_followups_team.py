@@ -5,10 +5,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from questionnaires.extensions import db
-from questionnaires.followup_status import send_alarm
-from questionnaires.followups import dispatch_due
-from questionnaires.models import FollowupInvitation, FollowupMessage, OutboxMail, Referent, utcnow
-from questionnaires.scheduler import build, run_pass
+from questionnaires.followups.status import send_alarm
+from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.models import FollowupInvitation, FollowupMessage, OutboxMail, Referent
+from questionnaires.clock import utcnow
+from questionnaires.followups.scheduler import build, run_pass
 from tests.conftest import csrf_token
 from tests.followup_support import DUE, make_stage
 

@@ -29,7 +29,7 @@ def _assert_strict(response):
 def test_every_kind_of_page_carries_the_headers(demo, team):
     client = demo.test_client()
     with demo.app_context():
-        from questionnaires import bilan
+        from questionnaires.participant import bilan
 
         token = bilan.link_token(_first_participant(demo))
     for response in (client.get("/connexion"), client.get(f"/b/{token}"),
@@ -70,7 +70,7 @@ def test_no_template_has_inline_scripts_event_handlers_or_style_attributes():
 
 
 def test_server_drawn_charts_use_no_style_attribute():
-    from questionnaires.charts import bar_chart
+    from questionnaires.impact.charts import bar_chart
 
     chart = bar_chart("Titre", [("Une barre", 3, "3"), ("<b>", None, "—")])
     assert "style" not in str(chart.svg) and "<script" not in str(chart.svg)

@@ -5,10 +5,11 @@ from sqlalchemy import update
 
 from questionnaires import create_app
 from questionnaires.extensions import db
-from questionnaires.followups import plan_recent
-from questionnaires.health import record_pass
-from questionnaires.models import FollowupMessage, SchedulerHeartbeat, utcnow
-from questionnaires.scheduler import run_pass
+from questionnaires.followups.plan import plan_recent
+from questionnaires.followups.heartbeat import record_pass
+from questionnaires.models import FollowupMessage, SchedulerHeartbeat
+from questionnaires.clock import utcnow
+from questionnaires.followups.scheduler import run_pass
 from tests.followup_support import make_stage
 
 

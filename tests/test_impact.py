@@ -7,10 +7,18 @@ import pytest
 from sqlalchemy import event
 
 from questionnaires.extensions import db
-from questionnaires.impact import stage_table
-from questionnaires.impact_totals import across_stages
+from questionnaires.impact.figures import stage_table
+from questionnaires.impact.totals import across_stages
 from questionnaires.models import (
-    Attendance, Participant, Professional, Referent, Response, Slot, Stage, Structure, Venue,
+    Attendance,
+    Participant,
+    Professional,
+    Referent,
+    Response,
+    Slot,
+    Stage,
+    Structure,
+    Venue,
 )
 
 TODAY = date(2026, 11, 27)
@@ -193,7 +201,7 @@ def count_queries(app):
 
 def _grow(app, copies: int) -> None:
     """Add `copies` more stages like the demo's 2021 one (same archive, new participants)."""
-    from questionnaires.archive import import_archive
+    from questionnaires.archive.stage import import_archive
     from questionnaires.demo import read
     with app.app_context():
         for _ in range(copies):
@@ -246,7 +254,7 @@ def test_fact_columns_follow_the_answers_whoever_sets_them(demo):
 
 def test_totals_average_the_objectives_exactly(app, small):
     """Two identical stages: the total mean is the stage's, computed from the summed scores."""
-    from questionnaires.archive import export_stage, import_archive
+    from questionnaires.archive.stage import export_stage, import_archive
     with app.app_context():
         archive = export_stage(db.session.get(Stage, small))
         import_archive(archive)

@@ -26,8 +26,8 @@ def test_stage_page_shows_numerator_denominator_and_percent(team):
 
 
 def test_every_figure_links_to_exactly_the_people_it_counts(demo, team):
-    from questionnaires.impact import stage_table
-    from questionnaires.impact_lists import CONDITIONS
+    from questionnaires.impact.figures import stage_table
+    from questionnaires.impact.people import CONDITIONS
     with demo.app_context():
         figures = stage_table(db.session.get(Stage, 1), date.today()).figures
     for key in CONDITIONS:
@@ -78,7 +78,7 @@ def test_across_stages_filters_by_year_and_theme(team):
 
 
 def test_across_stages_is_a_row_per_stage_paged_with_totals_over_all(demo, team):
-    from questionnaires.archive import import_archive
+    from questionnaires.archive.stage import import_archive
     from questionnaires.demo import read
     with demo.app_context():
         for _ in range(50):
@@ -156,7 +156,8 @@ def test_unknown_things_are_french_404s(team, url):
 
 def _add_people(app, stage_id: int, count: int) -> None:
     """More participants with submitted bilans and attendance in a stage."""
-    from questionnaires.models import Attendance, Slot, utcnow
+    from questionnaires.models import Attendance, Slot
+    from questionnaires.clock import utcnow
     with app.app_context():
         slots = db.session.scalars(select(Slot).where(Slot.stage_id == stage_id)).all()
         stage = db.session.get(Stage, stage_id)
@@ -192,7 +193,7 @@ def test_query_count_of_pages_and_exports_does_not_grow(demo, team):
 
     before = measure()
     _add_people(demo, 1, 12)
-    from questionnaires.archive import import_archive
+    from questionnaires.archive.stage import import_archive
     from questionnaires.demo import read
     with demo.app_context():
         import_archive(read("stage-2021.json"))

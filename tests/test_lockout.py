@@ -3,9 +3,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from questionnaires import lockout
+from questionnaires.auth import lockout
 from questionnaires.extensions import db
-from questionnaires.models import AuditEvent, LoginThrottle, utcnow
+from questionnaires.models import AuditEvent, LoginThrottle
+from questionnaires.clock import utcnow
 from tests.conftest import csrf_token
 
 LOCKED = "bloquée jusqu"

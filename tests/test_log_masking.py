@@ -8,9 +8,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from questionnaires import bilan
+from questionnaires.participant import bilan
 from questionnaires.extensions import db
-from questionnaires.log_masking import mask_tokens
+from questionnaires.web.log_masking import mask_tokens
 from questionnaires.models import Participant
 from tests.conftest import make_app
 from tests.followup_support import free_port

@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from questionnaires.delivery import compose
+from questionnaires.followups.messages import compose
 from questionnaires.extensions import db
-from questionnaires.followups import Settings, dispatch_due, plan_stage
+from questionnaires.followups.settings import Settings
+from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.followups.plan import plan_stage
 from questionnaires.models import FollowupMessage, MailAttempt, OutboxMail, Stage
 from tests.conftest import make_app
 from tests.followup_support import DUE, make_stage, mail_settings, smtp  # noqa: F401

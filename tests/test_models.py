@@ -7,7 +7,14 @@ from sqlalchemy.exc import IntegrityError
 
 from questionnaires.extensions import db
 from questionnaires.models import (
-    Attendance, Participant, Referent, Response, Slot, Stage, Structure, Venue,
+    Attendance,
+    Participant,
+    Referent,
+    Response,
+    Slot,
+    Stage,
+    Structure,
+    Venue,
 )
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from questionnaires import bilan
+from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from tests.conftest import csrf_token

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.models import Attendance, Participant, Slot, Stage
-from questionnaires.presence import refresh_presence
+from questionnaires.stages.attendance import refresh_presence
 
 from conftest import csrf_token
 

@@ -5,19 +5,29 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, String, Text, select
 
-from questionnaires import bilan, suivi
-from questionnaires.archive_schema import validate
+from questionnaires.participant import bilan
+from questionnaires.followups import progress
+from questionnaires.archive.schema import validate
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due
-from questionnaires.impact import Selection, compute
-from questionnaires.impact_totals import across_stages
+from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.impact.figures import Selection, compute
+from questionnaires.impact.totals import across_stages
 from questionnaires.models import (
-    FollowupInvitation, OutboxMail, Participant, Referent, Response, Stage,
+    FollowupInvitation,
+    OutboxMail,
+    Participant,
+    Referent,
+    Response,
+    Stage,
 )
-from questionnaires.privacy import (
-    REDACTED, purge_expired, redact, synthetic_birth_date, without_free_texts,
+from questionnaires.privacy.anonymise import (
+    REDACTED,
+    redact,
+    synthetic_birth_date,
+    without_free_texts,
 )
-from questionnaires.scheduler import build, run_purge
+from questionnaires.privacy.retention import purge_expired
+from questionnaires.followups.scheduler import build, run_purge
 from tests.conftest import AuthActions, csrf_token
 
 #: After both demo stages' follow-ups (the sport stage ends on 2026-11-20)
@@ -312,13 +322,13 @@ def test_the_referent_is_no_longer_asked_about_an_erased_person(demo):
         invitation = db.session.scalar(select(FollowupInvitation).where(
             FollowupInvitation.stage_id == stage_id,
             FollowupInvitation.referent_id == referent_id))
-        ids = [card.participant.id for card in suivi.cards(invitation)]
+        ids = [card.participant.id for card in progress.cards(invitation)]
         assert person_id in ids
-        from questionnaires.privacy import anonymise_participant
+        from questionnaires.privacy.anonymise import anonymise_participant
         anonymise_participant(db.session.get(Participant, person_id),
                               datetime.now(timezone.utc))
         db.session.commit()
-        assert person_id not in [card.participant.id for card in suivi.cards(invitation)]
+        assert person_id not in [card.participant.id for card in progress.cards(invitation)]
 
 
 # The notice ---------------------------------------------------------------------------------------
@@ -347,7 +357,7 @@ def test_tablet_and_referent_pages_show_the_short_notice(demo):
     with demo.app_context():
         dispatch_due(datetime(2022, 3, 1, 9, tzinfo=timezone.utc))
         invitation = db.session.scalar(select(FollowupInvitation))
-        link = suivi.link_token(invitation)
+        link = progress.link_token(invitation)
     page = demo.test_client().get(f"/suivi/{link}")
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
     assert 'href="/confidentialite"' in page.get_data(as_text=True)
@@ -356,7 +366,7 @@ def test_tablet_and_referent_pages_show_the_short_notice(demo):
 def test_an_anonymised_identity_cannot_be_typed_back(demo):
     stage_id, person_id = _yanis(demo)
     with demo.app_context():
-        from questionnaires.privacy import anonymise_participant
+        from questionnaires.privacy.anonymise import anonymise_participant
         anonymise_participant(db.session.get(Participant, person_id), datetime.now(timezone.utc))
         db.session.commit()
     admin = _admin(demo)
@@ -376,7 +386,7 @@ def test_an_anonymised_identity_cannot_be_typed_back(demo):
 
 def test_a_name_is_redacted_from_the_outbox_mails_even_when_html_escapes_it(demo):
     with demo.app_context():
-        from questionnaires.privacy import anonymise_participant
+        from questionnaires.privacy.anonymise import anonymise_participant
         person = db.session.scalar(select(Participant).where(Participant.first_name == "Mehdi"))
         person.first_name = "N'Dèye"
         db.session.commit()

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from questionnaires import bilan
+from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant
 from tests.conftest import DATABASE_URL, csrf_token, make_app

@@ -5,12 +5,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select, update
 
-from questionnaires import suivi
+from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due
+from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import (
-    FollowupHandover, FollowupInvitation, Participant, Referent, Response, utcnow,
+    FollowupHandover,
+    FollowupInvitation,
+    Participant,
+    Referent,
+    Response,
 )
+from questionnaires.clock import utcnow
 from tests.conftest import csrf_token
 from tests.followup_support import DUE, make_stage
 
@@ -36,7 +41,7 @@ def _link(app, email, title="accueil"):
             .where(FollowupInvitation.stage.has(title=title) if title != "accueil"
                    else FollowupInvitation.stage.has(theme="accueil-billetterie"))
             .order_by(FollowupInvitation.id))
-        return f"/suivi/{suivi.link_token(invitation)}", invitation.id
+        return f"/suivi/{progress.link_token(invitation)}", invitation.id
 
 
 def _pid(app, first_name):

@@ -8,9 +8,9 @@ the server really holds. Screenshots go to tests/artifacts/referent-<size>-<step
 import pytest
 from sqlalchemy import select
 
-from questionnaires import suivi
+from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due
+from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupInvitation, Participant, Referent, Response
 from tests.browser_support import (
     ARTIFACTS, SAVED, TIMEOUT_MS, french_context, launch_chromium, page_without_js_errors, poll,
@@ -87,7 +87,7 @@ class Referent_:
                 .where(FollowupInvitation.stage.has(theme="accueil-billetterie"))
                 .order_by(FollowupInvitation.id))
             assert invitation is not None, "no invitation planned for Nadia"
-            self.link = f"{site}/suivi/{suivi.link_token(invitation)}"
+            self.link = f"{site}/suivi/{progress.link_token(invitation)}"
             self.ids = {p.first_name: p.id for p in db.session.scalars(select(Participant))}
 
     # The page ---------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ class Referent_:
         with self.app.app_context():
             response = db.session.scalar(
                 select(Response).where(Response.participant_id == self.ids[first_name],
-                                       Response.questionnaire == suivi.QUESTIONNAIRE))
+                                       Response.questionnaire == progress.QUESTIONNAIRE))
             if response is None:
                 return None
             return dict(response.answers), response.submitted_at, response.referent.email

@@ -10,14 +10,16 @@ import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from questionnaires.spreadsheet import (
-    MAX_ROWS,
+from questionnaires.archive.spreadsheet import MAX_ROWS
+from questionnaires.stages.participant_rows import (
     LineError,
     ParsedSheet,
     ParticipantRow,
     read_participants,
 )
 
+#: The day the files are read: birth dates after it are refused
+TODAY = date.today()
 HEADER = ["Prénom", "Nom", "Date de naissance", "Genre", "Ville", "QPV", "Statut", "PMSMP",
           "Référent", "Email du référent", "Structure"]
 GOOD_ROWS = [
@@ -76,7 +78,7 @@ def with_row(**values: str) -> list[str]:
 
 def parse_lines(*rows: list[str]) -> ParsedSheet:
     """CSV file: header, one good row (line 2), then the given rows (3, 4…)."""
-    return read_participants(make_csv([HEADER, with_row(), *rows]), "stage.csv")
+    return read_participants(make_csv([HEADER, with_row(), *rows]), "stage.csv", TODAY)
 
 
 def file_error(sheet: ParsedSheet) -> str:
@@ -91,7 +93,7 @@ def file_error(sheet: ParsedSheet) -> str:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("sep", [";", ",", "\t"])
 def test_good_csv_in_each_encoding_and_separator(encoding, sep):
-    sheet = read_participants(make_csv([HEADER, *GOOD_ROWS], sep, encoding), "Stage.CSV")
+    sheet = read_participants(make_csv([HEADER, *GOOD_ROWS], sep, encoding), "Stage.CSV", TODAY)
     assert sheet.errors == []
     assert sheet.rows == EXPECTED
     assert sheet.ok
@@ -102,19 +104,19 @@ def test_good_xlsx_with_real_date_cells_and_numbers():
     rows += [[*GOOD_ROWS[0][:2], datetime(1990, 4, 3), *GOOD_ROWS[0][3:], 612345678],
              [*GOOD_ROWS[1][:2], date(1985, 12, 1), *GOOD_ROWS[1][3:], None],
              [*GOOD_ROWS[2], 0.0]]
-    sheet = read_participants(make_xlsx(rows), "stage.XLSX")
+    sheet = read_participants(make_xlsx(rows), "stage.XLSX", TODAY)
     assert sheet.errors == []
     assert sheet.rows == EXPECTED
 
 
 def test_xlsx_numbers_and_booleans_become_text():
     rows = [["Prénom", "Nom", "QPV"], ["Léa", 1234, True], ["Max", 12.0, 0]]
-    sheet = read_participants(make_xlsx(rows), "stage.xlsx")
+    sheet = read_participants(make_xlsx(rows), "stage.xlsx", TODAY)
     assert [(r.last_name, r.qpv) for r in sheet.rows] == [("1234", "oui"), ("12", "non")]
 
 
 def test_xlsx_named_csv_is_read_as_xlsx():
-    sheet = read_participants(make_xlsx([HEADER, GOOD_ROWS[0]]), "export.csv")
+    sheet = read_participants(make_xlsx([HEADER, GOOD_ROWS[0]]), "export.csv", TODAY)
     assert sheet.errors == [] and sheet.rows == EXPECTED[:1]
 
 
@@ -124,7 +126,7 @@ def test_tolerant_header_aliases_and_unknown_columns_ignored():
               "E-mail référent", "Prescripteur", "Téléphone", ""]
     row = ["Léa", "Martin", "01.02.2000", "Mme", "Lens", "non", "inscrite", "envoyee", "Paul Bert",
            "paul@cap-emploi.fr", "Cap emploi", "06 12 34 56 78", "note"]
-    sheet = read_participants(make_csv([header, row]), "stage.csv")
+    sheet = read_participants(make_csv([header, row]), "stage.csv", TODAY)
     assert sheet.errors == []
     assert sheet.rows == [ParticipantRow(
         line=2, first_name="Léa", last_name="Martin", birth_date=date(2000, 2, 1), gender="F",
@@ -140,7 +142,7 @@ def test_tolerant_header_aliases_and_unknown_columns_ignored():
 ])
 def test_other_header_aliases(header):
     row = ["Léa", "2000-02-01", "F", "Lens", "1", "à faire", "Paul", "p@x.fr", "CCAS"]
-    sheet = read_participants(make_csv([header, row]), "stage.csv")
+    sheet = read_participants(make_csv([header, row]), "stage.csv", TODAY)
     assert sheet.errors == []
     assert (sheet.rows[0].birth_date, sheet.rows[0].referent_email) == (date(2000, 2, 1), "p@x.fr")
     assert (sheet.rows[0].qpv, sheet.rows[0].structure_name) == ("oui", "CCAS")
@@ -148,7 +150,7 @@ def test_other_header_aliases(header):
 
 def test_title_lines_before_header_keep_line_numbers():
     sheet = read_participants(make_csv([["Stage du 12 mars", ""], ["", ""], ["Prénom", "Nom"],
-                                        ["Léa", "Martin"]]), "stage.csv")
+                                        ["Léa", "Martin"]]), "stage.csv", TODAY)
     assert sheet.errors == [] and sheet.rows[0].line == 4
 
 
@@ -195,7 +197,7 @@ def test_text_cleaning_control_characters_and_spaces():
 def test_quoted_separator_and_newline_in_cell():
     data = ('Prénom;Nom;Ville\r\n"Léa; dite ""Lili""";Martin;"Saint-Denis\nde la Réunion"\r\n'
             "Max;Petit;Paris\r\n").encode()
-    sheet = read_participants(data, "stage.csv")
+    sheet = read_participants(data, "stage.csv", TODAY)
     assert sheet.errors == []
     assert [(r.line, r.first_name, r.city) for r in sheet.rows] == [
         (2, 'Léa; dite "Lili"', "Saint-Denis de la Réunion"), (3, "Max", "Paris")]
@@ -203,34 +205,34 @@ def test_quoted_separator_and_newline_in_cell():
 
 def test_comma_inside_quotes_does_not_fool_separator_detection():
     data = '"Prénom, usuel";Nom\r\nLéa;Martin\r\n'.encode()
-    assert file_error(read_participants(data, "s.csv")).startswith("Colonne « Prénom » introuvable")
+    assert file_error(read_participants(data, "s.csv", TODAY)).startswith("Colonne « Prénom » introuvable")
     data = '"Nom, prénom";Prénom;Ville\r\nMartin Léa;Léa;Paris\r\n'.encode()
-    sheet = read_participants(data, "s.csv")
+    sheet = read_participants(data, "s.csv", TODAY)
     assert sheet.errors == [] and sheet.rows[0].city == "Paris"
 
 
 def test_empty_rows_skipped_and_line_numbers_kept_csv():
     data = make_csv([HEADER, ["", ""], GOOD_ROWS[0]]) + b"\r\n;;\r\n  \r\nL\xc3\xa9a\r\n"
-    sheet = read_participants(data, "stage.csv")
+    sheet = read_participants(data, "stage.csv", TODAY)
     assert sheet.errors == []
     assert [r.line for r in sheet.rows] == [3, 6]
 
 
 def test_empty_rows_skipped_and_line_numbers_kept_xlsx():
     sheet = read_participants(make_xlsx([HEADER, [], [None, None], GOOD_ROWS[0], [], ["Zoé"],
-                                         ["", "   "]]), "stage.xlsx")
+                                         ["", "   "]]), "stage.xlsx", TODAY)
     assert sheet.errors == []
     assert [r.line for r in sheet.rows] == [4, 6]
 
 
 def test_rows_with_only_unknown_columns_are_ignored():
     sheet = read_participants(make_csv([["Prénom", "Remarques"], ["Léa", ""], ["", "Total : 1"]]),
-                              "stage.csv")
+                              "stage.csv", TODAY)
     assert sheet.errors == [] and len(sheet.rows) == 1
 
 
 def test_exactly_max_rows_is_accepted():
-    sheet = read_participants(make_csv([["Prénom"]] + [["Léa"]] * MAX_ROWS), "s.csv")
+    sheet = read_participants(make_csv([["Prénom"]] + [["Léa"]] * MAX_ROWS), "s.csv", TODAY)
     assert sheet.ok and len(sheet.rows) == MAX_ROWS
 
 
@@ -280,7 +282,7 @@ def test_bad_value_gives_error_on_its_line(row, expected):
 
 def test_impossible_xlsx_dates_are_errors():
     sheet = read_participants(make_xlsx([["Prénom", "Naissance"], ["Léa", datetime(2999, 1, 1)],
-                                         ["Max", 36526]]), "s.xlsx")
+                                         ["Max", 36526]]), "s.xlsx", TODAY)
     assert [e.line for e in sheet.errors] == [2, 3]
     assert "« 01/01/2999 » dans le futur" in sheet.errors[0].message
     assert "« 36526 » invalide" in sheet.errors[1].message
@@ -312,7 +314,7 @@ def test_referent_email_lowercased_and_structure_consistency():
 
 def test_missing_first_name_column():
     message = file_error(read_participants(make_csv([["Nom", "Naissance", "Téléphone"],
-                                                     ["Martin", "", ""]]), "s.csv"))
+                                                     ["Martin", "", ""]]), "s.csv", TODAY))
     assert message.startswith("Colonne « Prénom » introuvable.")
     assert "Colonnes trouvées : « Nom », « Naissance », « Téléphone »" in message
     assert "Colonnes attendues : Prénom (obligatoire), Nom, Date de naissance" in message
@@ -321,14 +323,14 @@ def test_missing_first_name_column():
 def test_duplicate_recognised_columns():
     message = file_error(read_participants(make_csv([
         ["Prénom", "Référent", "Nom du référent", "Ville", "Commune"], ["Léa", "", "", "", ""]]),
-        "s.csv"))
+        "s.csv", TODAY))
     assert "« Référent » et « Nom du référent »" in message
     assert "« Ville » et « Commune »" in message
 
 
 @pytest.mark.parametrize("filename", ["stage.xls", "stage.ods", "stage.pdf", "stage", "", "csv"])
 def test_unknown_extension(filename):
-    message = file_error(read_participants(make_csv([HEADER, GOOD_ROWS[0]]), filename))
+    message = file_error(read_participants(make_csv([HEADER, GOOD_ROWS[0]]), filename, TODAY))
     assert message.startswith("Format de fichier non accepté")
     assert ".csv" in message and ".xlsx" in message
 
@@ -340,14 +342,14 @@ def test_unknown_extension(filename):
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),  # .xls or encrypted workbook
 ])
 def test_corrupt_xlsx(data):
-    assert file_error(read_participants(data, "stage.xlsx")).startswith("Le fichier Excel est illisible")
+    assert file_error(read_participants(data, "stage.xlsx", TODAY)).startswith("Le fichier Excel est illisible")
 
 
 def test_zip_that_is_not_a_workbook():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "bonjour")
-    assert "illisible" in file_error(read_participants(buffer.getvalue(), "stage.csv"))
+    assert "illisible" in file_error(read_participants(buffer.getvalue(), "stage.csv", TODAY))
 
 
 @pytest.mark.parametrize("data, filename", [
@@ -355,7 +357,7 @@ def test_zip_that_is_not_a_workbook():
     (b"\xef\xbb\xbf", "s.csv"), (make_xlsx([]), "s.xlsx"),
 ])
 def test_empty_file(data, filename):
-    assert file_error(read_participants(data, filename)).startswith("Le fichier est vide.")
+    assert file_error(read_participants(data, filename, TODAY)).startswith("Le fichier est vide.")
 
 
 @pytest.mark.parametrize("data, filename", [
@@ -363,19 +365,19 @@ def test_empty_file(data, filename):
     (make_xlsx([HEADER]), "s.xlsx"),
 ])
 def test_header_only(data, filename):
-    assert file_error(read_participants(data, filename)) == "Le fichier ne contient aucun participant."
+    assert file_error(read_participants(data, filename, TODAY)) == "Le fichier ne contient aucun participant."
 
 
 def test_too_many_rows():
     message = file_error(read_participants(make_csv([["Prénom"]] + [["Léa"]] * (MAX_ROWS + 1)),
-                                           "s.csv"))
+                                           "s.csv", TODAY))
     assert message.startswith("Le fichier contient plus de 500 participants.")
 
 
 def test_huge_input_does_not_crash():
-    sheet = read_participants(make_csv([["Prénom"]] + [["Léa"]] * 200_000), "s.csv")
+    sheet = read_participants(make_csv([["Prénom"]] + [["Léa"]] * 200_000), "s.csv", TODAY)
     assert "plus de 500" in file_error(sheet)
-    sheet = read_participants(b"Pr\xc3\xa9nom\r\n" + b"x" * 3_000_000, "s.csv")
+    sheet = read_participants(b"Pr\xc3\xa9nom\r\n" + b"x" * 3_000_000, "s.csv", TODAY)
     assert sheet.errors and sheet.rows == []
 
 
@@ -389,7 +391,7 @@ def test_ok_property():
 
 def check_never_raises(data: bytes, filename: str) -> None:
     """The result is always a consistent ParsedSheet, with French messages."""
-    sheet = read_participants(data, filename)
+    sheet = read_participants(data, filename, TODAY)
     assert isinstance(sheet, ParsedSheet)
     assert sheet.errors or sheet.rows
     for error in sheet.errors:

@@ -1,7 +1,7 @@
 """The team's side of the bilans: status, read-only view, links sheet, lock, collective bilan."""
 from sqlalchemy import select
 
-from questionnaires import bilan
+from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from tests.conftest import csrf_token

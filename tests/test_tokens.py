@@ -2,9 +2,12 @@
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
-from questionnaires import bilan, create_app, suivi, tokens
+from questionnaires.participant import bilan
+from questionnaires import create_app, tokens
+from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups import dispatch_due, plan_stage
+from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.followups.plan import plan_stage
 from questionnaires.models import FollowupInvitation, Participant
 from tests.conftest import empty_postgres_schema, flask_db
 from tests.followup_support import DUE, make_stage
@@ -89,10 +92,10 @@ def test_referent_links_follow_the_same_scheme_and_a_new_address_kills_the_link(
         make_stage({"nadia@example.org": ["Alex"]})
         dispatch_due(DUE)
         invitation = db.session.scalar(select(FollowupInvitation))
-        token = suivi.link_token(invitation)
+        token = progress.link_token(invitation)
         assert len(token) == 22
         assert invitation.token_hash == tokens.token_hash(token)
-        assert suivi.link_token(db.session.get(FollowupInvitation, invitation.id)) == token
+        assert progress.link_token(db.session.get(FollowupInvitation, invitation.id)) == token
     client = app.test_client()
     assert client.get(f"/suivi/{token}").status_code == 200
     assert client.get(f"/suivi/{token[:-2]}AA").status_code == 404
@@ -104,7 +107,7 @@ def test_referent_links_follow_the_same_scheme_and_a_new_address_kills_the_link(
         db.session.commit()
         db.session.expire_all()
         invitation = db.session.scalar(select(FollowupInvitation))
-        new_token = suivi.link_token(invitation)
+        new_token = progress.link_token(invitation)
         assert new_token != token and invitation.token_hash == tokens.token_hash(new_token)
     assert client.get(f"/suivi/{token}").status_code == 404
     assert client.get(f"/suivi/{new_token}").status_code == 200

@@ -1,15 +1,3 @@
-"""Blueprint "admin": accounts, effective settings and the audit journal, for admins only."""
-from flask import Blueprint
-
-from ..access import admin_required
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@admin_required
-def require_admin():
-    """Every admin page needs a logged-in admin (a team member gets a French 403)."""
-
-
-from . import accounts, journal, settings  # noqa: E402,F401  (routes register themselves on bp)
+"""The admins' pages: accounts, effective settings and the audit journal (`blueprint.py`)."""
+from questionnaires.admin import accounts, journal, settings  # noqa: F401  (routes on bp)
+from questionnaires.admin.blueprint import bp  # noqa: F401  (what create_app registers)

@@ -3,12 +3,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import db
-from ..models import User
-from ..models.values import ROLES
-from . import bp
-from .forms import PASSWORD_HINT, AccountForm, NewAccountForm
+from questionnaires.privacy import audit
+from questionnaires.extensions import db
+from questionnaires.models import User
+from questionnaires.models.values import ROLES
+from questionnaires.admin.blueprint import bp
+from questionnaires.admin.forms import PASSWORD_HINT, AccountForm, NewAccountForm
 
 SELF_PROTECTION = ("Vous ne pouvez ni désactiver votre propre compte ni lui retirer le rôle "
                    "d'administrateur·rice : il doit toujours rester un·e administrateur·rice "

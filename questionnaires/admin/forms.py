@@ -3,9 +3,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import FrenchDateField, FrenchForm
-from ..models.user import PASSWORD_MIN_LENGTH
-from ..models.values import ROLES
+from questionnaires.web.forms import FrenchDateField, FrenchForm
+from questionnaires.models.user import PASSWORD_MIN_LENGTH
+from questionnaires.models.values import ROLES
 
 PASSWORD_HINT = (f"Au moins {PASSWORD_MIN_LENGTH} caractères. Transmettez-le de vive voix, "
                  "jamais par e-mail.")

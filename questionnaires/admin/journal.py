@@ -6,11 +6,11 @@ from flask import current_app, render_template, request
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ..audit import TARGET_LABELS
-from ..extensions import db
-from ..models import AUDIT_ACTIONS, AuditEvent, User
-from . import bp
-from .forms import JournalFilter
+from questionnaires.privacy.audit import TARGET_LABELS
+from questionnaires.extensions import db
+from questionnaires.models import AUDIT_ACTIONS, AuditEvent, User
+from questionnaires.admin.blueprint import bp
+from questionnaires.admin.forms import JournalFilter
 
 PER_PAGE = 50
 

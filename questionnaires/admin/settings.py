@@ -1,7 +1,7 @@
 """The effective settings an admin may need to check (never a secret)."""
 from flask import current_app, render_template
 
-from . import bp
+from questionnaires.admin.blueprint import bp
 
 #: (label, config key, unit) shown on the page; secrets (SECRET_KEY, MAIL_PASSWORD…) never are
 SHOWN = [

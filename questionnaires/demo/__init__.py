@@ -1,15 +1,16 @@
 """Demo data: the report's 2021 stage and a recent sport stage, loaded as stage archives."""
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..archive import import_archive
-from ..bilan import link_token, response_of
-from ..extensions import db
-from ..models import Stage, User
+from questionnaires import clock
+from questionnaires.archive.stage import import_archive
+from questionnaires.participant.bilan import link_token, response_of
+from questionnaires.extensions import db
+from questionnaires.models import Stage, User
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_EMAIL = "equipe@example.org"
@@ -48,7 +49,7 @@ def sport_archive(today: date) -> dict:
 
 def load_demo(today: date | None = None) -> list[str]:
     """Import both demo stages and a demo account; returns what to tell the user."""
-    today = today or date.today()
+    today = today or clock.today()
     first = import_archive(read("stage-2021.json"))
     second = import_archive(sport_archive(today))
     lines = [f"Stage de démonstration 2021 chargé (id {first.id}).",
@@ -62,9 +63,9 @@ def load_demo(today: date | None = None) -> list[str]:
     db.session.commit()
     # The follow-up plan follows from the data; make it visible at once rather than at the
     # first dispatch pass (the 2021 stage's is long overdue, so it is never sent by itself).
-    from ..followups import plan_stage
+    from questionnaires.followups.plan import plan_stage
 
-    now = datetime.now(timezone.utc)
+    now = clock.utcnow()
     for stage in (first, second):
         plan_stage(stage, now)
     return lines

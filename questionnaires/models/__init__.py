@@ -1,19 +1,29 @@
 """The data model; import models from here."""
-from .audit import AUDIT_ACTIONS, AuditEvent
-from .followup import (
-    FollowupHandover, FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail,
+from questionnaires.models.audit import AUDIT_ACTIONS, AuditEvent
+from questionnaires.models.followup import (
+    FollowupHandover,
+    FollowupInvitation,
+    FollowupMessage,
+    MailAttempt,
+    OutboxMail,
 )
-from .heartbeat import SchedulerHeartbeat
-from .people import Attendance, Participant
-from .places import Referent, Structure, Venue
-from .response import Response
-from .stage import MAX_STAGE_DAYS, Professional, Slot, Stage, period_rank, slot_professionals
-from .types import utcnow
-from .user import LoginThrottle, User
+from questionnaires.models.heartbeat import SchedulerHeartbeat
+from questionnaires.models.people import Attendance, Participant
+from questionnaires.models.places import Referent, Structure, Venue
+from questionnaires.models.response import Response
+from questionnaires.models.stage import (
+    MAX_STAGE_DAYS,
+    Professional,
+    Slot,
+    Stage,
+    period_rank,
+    slot_professionals,
+)
+from questionnaires.models.user import LoginThrottle, User
 
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
-    "slot_professionals", "utcnow",
+    "slot_professionals",
 ]

@@ -4,9 +4,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
-from .values import sql_in
+from questionnaires.extensions import db
+from questionnaires.models.types import UTCDateTime
+from questionnaires.clock import utcnow
+from questionnaires.models.values import sql_in
 
 #: What an event records, with the label the journal shows
 AUDIT_ACTIONS = {

@@ -6,13 +6,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..extensions import db
-from ..tokens import hash_for, new_salt
-from .people import Participant
-from .places import Referent
-from .stage import Stage
-from .types import UTCDateTime, utcnow
-from .values import sql_in
+from questionnaires.extensions import db
+from questionnaires.tokens import hash_for, new_salt
+from questionnaires.models.people import Participant
+from questionnaires.models.places import Referent
+from questionnaires.models.stage import Stage
+from questionnaires.models.types import UTCDateTime
+from questionnaires.clock import utcnow
+from questionnaires.models.values import sql_in
 
 #: planned: waits for next_attempt_at · held: more than N days overdue when first planned, sent
 #: only by hand · sent · failed: gave up after MAX_SEND_ATTEMPTS · cancelled: no longer needed

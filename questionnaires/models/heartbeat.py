@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime
+from questionnaires.extensions import db
+from questionnaires.models.types import UTCDateTime
 
 
 class SchedulerHeartbeat(db.Model):

@@ -12,12 +12,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..extensions import db
-from ..tokens import hash_for, new_salt
-from .places import Referent
-from .stage import Slot, Stage
-from .types import UTCDateTime
-from .values import ATTENDANCE, GENDERS, PARTICIPANT_STATUSES, PMSMP, QPV, sql_in
+from questionnaires.extensions import db
+from questionnaires.tokens import hash_for, new_salt
+from questionnaires.models.places import Referent
+from questionnaires.models.stage import Slot, Stage
+from questionnaires.models.types import UTCDateTime
+from questionnaires.models.values import (
+    ATTENDANCE,
+    GENDERS,
+    PARTICIPANT_STATUSES,
+    PMSMP,
+    QPV,
+    sql_in,
+)
 
 
 def _default_bilan_hash(context) -> str:

@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime
-from .values import VENUE_KINDS, sql_in
+from questionnaires.extensions import db
+from questionnaires.models.types import UTCDateTime
+from questionnaires.models.values import VENUE_KINDS, sql_in
 
 
 class Venue(db.Model):

@@ -6,12 +6,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .people import Participant
-from .places import Referent
-from .stage import Stage
-from .types import UTCDateTime, utcnow
-from .values import QUESTIONNAIRES, sql_in
+from questionnaires.extensions import db
+from questionnaires.models.people import Participant
+from questionnaires.models.places import Referent
+from questionnaires.models.stage import Stage
+from questionnaires.models.types import UTCDateTime
+from questionnaires.clock import utcnow
+from questionnaires.models.values import QUESTIONNAIRES, sql_in
 
 
 def _one_per(name: str, *columns: str, where: str) -> Index:

@@ -13,10 +13,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .places import Venue
-from .types import UTCDateTime, utcnow
-from .values import PERIODS, SLOT_KINDS, sql_in
+from questionnaires.extensions import db
+from questionnaires.models.places import Venue
+from questionnaires.models.types import UTCDateTime
+from questionnaires.clock import utcnow
+from questionnaires.models.values import PERIODS, SLOT_KINDS, sql_in
 
 #: Longest stage the calendar grid accepts (a stage is one week; two leave room for a split one).
 MAX_STAGE_DAYS = 14

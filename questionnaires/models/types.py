@@ -1,5 +1,5 @@
 """Column types shared by the models."""
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -29,7 +29,3 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
 
-
-def utcnow() -> datetime:
-    """Now, aware, in UTC."""
-    return datetime.now(timezone.utc)

@@ -7,9 +7,10 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
-from .values import ROLES, sql_in
+from questionnaires.extensions import db
+from questionnaires.models.types import UTCDateTime
+from questionnaires.clock import utcnow
+from questionnaires.models.values import ROLES, sql_in
 
 
 #: Shortest password an account may get, from the admin pages or `flask users create`

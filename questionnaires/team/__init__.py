@@ -1,27 +1,15 @@
-"""Blueprint "team": everything the association's team does, behind a login."""
-from flask import Blueprint
-from flask_login import login_required
+"""The team's pages, one module per subject, all on the "team" blueprint (`blueprint.py`).
 
-from ..audit import after_team_request
-
-bp = Blueprint("team", __name__, url_prefix="/equipe")
-# Who viewed, changed, exported or imported what: see audit.TEAM_RULES.
-bp.after_request(after_team_request)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every team page needs a logged-in team member."""
-
-
-from . import (  # noqa: E402,F401  (routes register themselves on bp)
+A view here reads the request, calls its capability's rules (stages, followups, impact,
+archive, privacy…) and renders; the rules themselves live in those packages.
+"""
+from questionnaires.team import (  # noqa: F401  (each module registers its routes on bp)
     archives,
     attendance,
     bilans,
     directory,
-    followups,
     exports,
+    followups,
     impact,
     imports,
     participants,
@@ -30,3 +18,4 @@ from . import (  # noqa: E402,F401  (routes register themselves on bp)
     responses,
     stages,
 )
+from questionnaires.team.blueprint import bp  # noqa: F401  (what create_app registers)

@@ -1,11 +1,11 @@
 """Team pages: download a stage's archive, import one as a new stage."""
 from flask import Response, flash, redirect, render_template, url_for
 
-from ..archive import ArchiveError, dumps, export_stage, import_archive, loads
-from ..extensions import db
-from . import bp
-from .forms import UploadForm
-from .lookup import stage_or_404
+from questionnaires.archive.stage import ArchiveError, dumps, export_stage, import_archive, loads
+from questionnaires.extensions import db
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import UploadForm
+from questionnaires.team.lookup import stage_or_404
 
 
 @bp.route("/stages/<int:stage_id>/archive.json")

@@ -2,12 +2,12 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Attendance, Participant, Slot
-from ..models.values import ATTENDANCE
-from . import bp
-from .forms import ConfirmForm
-from .lookup import stage_or_404
+from questionnaires.extensions import db
+from questionnaires.models import Attendance, Participant, Slot
+from questionnaires.models.values import ATTENDANCE
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm
+from questionnaires.team.lookup import stage_or_404
 
 #: Tapping a cell moves it along this cycle; "" is "not recorded".
 CYCLE = ["", "present", "absent", "excuse"]

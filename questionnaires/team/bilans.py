@@ -1,5 +1,4 @@
 """Team pages for a stage's bilans: status, read-only answers, links sheet, lock, collective bilan."""
-from datetime import date
 
 import segno
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -7,15 +6,18 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import bilan
-from ..engine import get_definition, merge, validate_answers
-from ..extensions import db
-from ..models import Participant, Referent, Response, utcnow
-from ..questionnaire_forms import build_form
-from ..responses import activity_choices
-from . import bp
-from .forms import ConfirmForm
-from .lookup import in_stage_or_404, stage_or_404
+from questionnaires import clock
+from questionnaires.participant import bilan
+from questionnaires.engine.definitions import get_definition
+from questionnaires.engine.answers import merge, validate_answers
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Referent, Response
+from questionnaires.clock import utcnow
+from questionnaires.engine.forms import build_form
+from questionnaires.stages.programme import activity_choices
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm
+from questionnaires.team.lookup import in_stage_or_404, stage_or_404
 
 
 def _responses_by_participant(stage) -> dict:
@@ -113,7 +115,7 @@ def bilan_links(stage_id: int):
         link = _link(participant)
         svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", omitsize=True)
         cards.append((participant, link, Markup(svg), bilan.link_expires_on(participant, _days())))
-    return render_template("team/bilan_links.html", stage=stage, cards=cards, today=date.today())
+    return render_template("team/bilan_links.html", stage=stage, cards=cards, today=clock.today())
 
 
 @bp.route("/stages/<int:stage_id>/bilan-collectif", methods=["GET", "POST"])

@@ -4,11 +4,11 @@ from sqlalchemy import func, or_, select
 
 from wtforms.fields.choices import SelectChoice
 
-from ..extensions import db
-from ..models import Referent, Structure, Venue
-from . import bp
-from .forms import ReferentForm, StructureForm, VenueForm
-from .lookup import object_or_404
+from questionnaires.extensions import db
+from questionnaires.models import Referent, Structure, Venue
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ReferentForm, StructureForm, VenueForm
+from questionnaires.team.lookup import object_or_404
 
 
 def structure_choices() -> list[SelectChoice]:

@@ -1,14 +1,14 @@
 """Team downloads for funders: CSV (French Excel) and XLSX, per stage and across stages."""
-from datetime import date
 
 from flask import Response, abort, request
 
-from ..export_tables import export_name, participant_table, response_table, today_name
-from ..exports import IMPACT_HEADER, csv_text, impact_rows, xlsx_bytes
-from ..impact import stage_table
-from ..impact_totals import across_rows, across_stages
-from . import bp
-from .lookup import stage_or_404
+from questionnaires import clock
+from questionnaires.archive.tables import export_name, participant_table, response_table, today_name
+from questionnaires.archive.exports import IMPACT_HEADER, csv_text, impact_rows, xlsx_bytes
+from questionnaires.impact.figures import stage_table
+from questionnaires.impact.totals import across_rows, across_stages
+from questionnaires.team.blueprint import bp
+from questionnaires.team.lookup import stage_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,7 +23,7 @@ def _stage_tables(stage) -> dict:
         "participants": ("Participants", participant_table),
         "reponses": ("Réponses", response_table),
         "impact": ("Bilan chiffré",
-                   lambda s: (IMPACT_HEADER, impact_rows(stage_table(s, date.today()).figures))),
+                   lambda s: (IMPACT_HEADER, impact_rows(stage_table(s, clock.today()).figures))),
     }
 
 
@@ -53,7 +53,7 @@ def export_across(extension: str):
     if extension not in ("csv", "xlsx"):
         abort(404, description="Cet export n'existe pas.")
     year = request.args.get("annee", type=int)
-    summary = across_stages(date.today(), year if year and 1900 < year < 3000 else None,
+    summary = across_stages(clock.today(), year if year and 1900 < year < 3000 else None,
                             request.args.get("theme") or None)
     header, rows = across_rows(summary)
     if extension == "csv":

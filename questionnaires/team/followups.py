@@ -1,36 +1,34 @@
 """Team pages for the referents' follow-up: the plan of a stage, its actions, the outbox."""
-import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
-from .. import delivery, mail
-from ..extensions import db
-from ..headers import allow_inline_styles
-from ..followup_status import send_alarm, stage_summaries
-from ..followups import Settings, is_expired, plan_stage, queue_resend
-from ..forms import FrenchForm
-from ..models import (
-    FollowupInvitation, FollowupMessage, MailAttempt, OutboxMail, Referent, utcnow,
+from questionnaires.followups.actions import after_email_change, resend, send_now
+from questionnaires.followups import mail
+from questionnaires.extensions import db
+from questionnaires.web.headers import allow_inline_styles
+from questionnaires.followups.status import stage_summaries
+from questionnaires.followups.plan import plan_stage
+from questionnaires.web.forms import FrenchForm
+from questionnaires.models import (
+    FollowupInvitation,
+    MailAttempt,
+    OutboxMail,
+    Referent,
 )
-from . import bp
-from .forms import ConfirmForm
-from .lookup import object_or_404, stage_or_404
+from questionnaires.clock import utcnow
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm
+from questionnaires.team.lookup import object_or_404, stage_or_404
 
 
 class EmailForm(FrenchForm):
     email = EmailField("Nouvelle adresse e-mail", validators=[
         DataRequired("Indiquez l'adresse e-mail."), Length(max=254),
         Email("Adresse e-mail invalide (exemple : nom@structure.fr).", check_deliverability=False)])
-
-
-@bp.context_processor
-def _alarm():
-    """The red banner of the team pages: mails that cannot leave."""
-    return {"send_alarm": send_alarm(utcnow())}
 
 
 @bp.route("/stages/<int:stage_id>/suivi")
@@ -66,32 +64,6 @@ def _report(outcome, who: str) -> None:
         flash(f"E-mail non envoyé : {outcome.detail}", "warning")
     else:
         flash(f"L'e-mail n'a pas pu partir : {outcome.detail} Un nouvel essai est prévu.", "error")
-
-
-def send_now(invitation: FollowupInvitation, now):
-    """Send the first invitation at once (planned, held as too late, or failed)."""
-    first = next((m for m in invitation.messages if m.kind == "invitation"), None)
-    if invitation.first_sent_at is not None or first is None:
-        return resend(invitation, now)
-    db.session.execute(update(FollowupMessage).where(
-        FollowupMessage.id == first.id, FollowupMessage.claim_token.is_(None),
-        FollowupMessage.state.in_(("planned", "held", "failed")),
-    ).values(state="planned", next_attempt_at=now, attempts=0))
-    db.session.commit()
-    return delivery.process(first.id, now, secrets.token_hex(8), Settings.current())
-
-
-def resend(invitation: FollowupInvitation, now):
-    """The link again, now (reopened first if it had expired); failed mails count as handled."""
-    s = Settings.current()
-    if is_expired(invitation, now, s):
-        invitation.reopened_at = now
-    for failed in [m for m in invitation.messages if m.state == "failed"]:
-        failed.state = "cancelled"  # no pass ever claims a failed mail: plain ORM is safe
-        failed.last_error = f"Remplacé par un renvoi. {failed.last_error or ''}"[:500]
-    message = queue_resend(invitation, now)
-    db.session.commit()
-    return delivery.process(message.id, now, secrets.token_hex(8), s)
 
 
 @bp.route("/stages/<int:stage_id>/suivi/<int:invitation_id>/<action>", methods=["POST"])
@@ -143,33 +115,12 @@ def followup_email(stage_id: int, invitation_id: int):
                 db.session.rollback()
                 form.email.errors.append("Un·e autre référent·e utilise déjà cette adresse.")
             else:
-                _after_email_change(referent)
+                after_email_change(referent, utcnow())
+                flash(f"Adresse de {referent.name} corrigée : {referent.email}. L'ancien lien ne "
+                      "fonctionne plus ; un lien déjà envoyé part à la nouvelle adresse.", "success")
                 return _back(invitation)
     return render_template("team/followup_email.html", form=form, invitation=invitation,
                            stage=invitation.stage)
-
-
-def _after_email_change(referent: Referent) -> None:
-    """Re-plan every stage of this referent and send what that made due at once."""
-    now = utcnow()
-    invitations = db.session.scalars(select(FollowupInvitation)
-                                     .where(FollowupInvitation.referent_id == referent.id)).all()
-    for stage in {i.stage for i in invitations}:
-        plan_stage(stage, now)
-    s, token = Settings.current(), secrets.token_hex(8)
-    for invitation in db.session.scalars(select(FollowupInvitation)
-                                         .where(FollowupInvitation.referent_id == referent.id)):
-        failed_first = invitation.first_sent_at is None and any(
-            m.kind == "invitation" and m.state == "failed" for m in invitation.messages)
-        if failed_first:
-            send_now(invitation, now)
-            continue
-        for message in list(invitation.messages):
-            if message.state == "planned" and message.kind == "renvoi" \
-                    and message.next_attempt_at <= now:
-                delivery.process(message.id, now, token, s)
-    flash(f"Adresse de {referent.name} corrigée : {referent.email}. L'ancien lien ne fonctionne "
-          "plus ; un lien déjà envoyé part à la nouvelle adresse.", "success")
 
 
 @bp.route("/boite-d-envoi")

@@ -15,8 +15,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
-from ..models import MAX_STAGE_DAYS, values
+from questionnaires import clock
+from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
+from questionnaires.models import MAX_STAGE_DAYS, values
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -113,7 +114,7 @@ class ParticipantForm(FrenchForm):
     pmsmp = SelectField("Convention PMSMP", choices=_choices(values.PMSMP), default="a_faire")
 
     def validate_birth_date(self, field):
-        if field.data and not date(1900, 1, 1) <= field.data <= date.today():
+        if field.data and not date(1900, 1, 1) <= field.data <= clock.today():
             raise ValidationError("Date de naissance invalide : vérifiez l'année.")
 
 

@@ -1,42 +1,34 @@
 """Team pages: a stage's impact table, who is behind each figure, across stages, the report."""
-from datetime import date
 
 from flask import abort, render_template, request
 from sqlalchemy import extract, select
 
-from ..extensions import db
-from ..impact import stage_table
-from ..impact_charts import comparison_chart, stage_charts
-from ..impact_labels import FIGURES, OBJECTIVE_LABELS, ORIENTATION_LABELS, SITUATION_LABELS
-from ..impact_lists import CONDITIONS, people_behind, testimonials
-from ..impact_totals import across_stages
-from ..models import Stage
-from . import bp
-from .lookup import stage_or_404
-from .programme import programme_grid
+from questionnaires import clock
+from questionnaires.extensions import db
+from questionnaires.impact.figures import stage_table
+from questionnaires.impact.charts import comparison_chart, stage_charts
+from questionnaires.impact.labels import (
+    FIGURES,
+)
+from questionnaires.impact.people import CONDITIONS, people_behind, testimonials
+from questionnaires.impact.totals import across_stages
+from questionnaires.models import Stage
+from questionnaires.team.blueprint import bp
+from questionnaires.team.lookup import stage_or_404
+from questionnaires.stages.programme import programme_grid
 
 
 #: Stages per page of the across-stages table (the totals always cover the whole selection)
 PER_PAGE = 50
-#: Figure key → key of its "non renseigné" count
-UNKNOWN_KEYS = {"moins_26": "age", "age_min": "age", "jusqu_au_bout": "presence_dernier_jour",
-                "jusqu_au_bout_satisfaits": "presence_dernier_jour", "bilans_recus": "bilans"}
-
-
-@bp.context_processor
-def impact_labels():
-    """Labels the impact templates share."""
-    return {"figure_labels": FIGURES, "linkable": CONDITIONS, "unknown_keys": UNKNOWN_KEYS,
-            "objective_labels": OBJECTIVE_LABELS, "orientation_labels": ORIENTATION_LABELS,
-            "situation_labels": SITUATION_LABELS, "today": date.today()}
 
 
 @bp.route("/stages/<int:stage_id>/impact")
 def impact(stage_id: int):
     """The stage's "Bilan chiffré", live, with charts and the consented testimonials."""
     stage = stage_or_404(stage_id)
-    table = stage_table(stage, date.today())
-    return render_template("team/impact.html", stage=stage, table=table,
+    today = clock.today()
+    table = stage_table(stage, today)
+    return render_template("team/impact.html", stage=stage, table=table, today=today,
                            charts=stage_charts(table.figures), quotes=testimonials(stage))
 
 
@@ -62,7 +54,7 @@ def _filters() -> tuple[int | None, str | None]:
 def impact_all():
     """Every stage side by side, filtered by year and theme, with totals."""
     year, theme = _filters()
-    summary = across_stages(date.today(), year, theme)
+    summary = across_stages(clock.today(), year, theme)
     page = max(request.args.get("page", 1, type=int), 1)
     pages = max((len(summary.stages) + PER_PAGE - 1) // PER_PAGE, 1)
     shown = summary.stages[(min(page, pages) - 1) * PER_PAGE:min(page, pages) * PER_PAGE]
@@ -81,7 +73,8 @@ def impact_all():
 def report(stage_id: int):
     """A printable A4 report for funders: programme, table, charts, quotes."""
     stage = stage_or_404(stage_id)
-    table = stage_table(stage, date.today())
-    return render_template("team/report.html", stage=stage, table=table,
+    today = clock.today()
+    table = stage_table(stage, today)
+    return render_template("team/report.html", stage=stage, table=table, today=today,
                            charts=stage_charts(table.figures), quotes=testimonials(stage),
                            grid=programme_grid(stage))

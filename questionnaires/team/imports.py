@@ -4,11 +4,12 @@ import binascii
 
 from flask import flash, redirect, render_template, request, url_for
 
-from ..extensions import db
-from ..participant_import import apply_import, plan_import
-from . import bp
-from .forms import ConfirmForm, UploadForm
-from .lookup import stage_or_404
+from questionnaires import clock
+from questionnaires.extensions import db
+from questionnaires.stages.participant_import import apply_import, plan_import
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm, UploadForm
+from questionnaires.team.lookup import stage_or_404
 
 
 @bp.route("/stages/<int:stage_id>/import", methods=["GET", "POST"])
@@ -19,7 +20,7 @@ def participants_import(stage_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
-        plan = plan_import(stage, data, upload.filename or "")
+        plan = plan_import(stage, data, upload.filename or "", clock.today())
         return render_template(
             "team/import_preview.html", stage=stage, plan=plan, filename=upload.filename,
             payload=base64.b64encode(data).decode("ascii"), form=ConfirmForm(),
@@ -38,7 +39,7 @@ def participants_import_confirm(stage_id: int):
         data = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):
         data = b""
-    plan = plan_import(stage, data, request.form.get("filename", ""))
+    plan = plan_import(stage, data, request.form.get("filename", ""), clock.today())
     if not plan.ok:
         flash("Le fichier n'est plus valide (les données ont changé entre-temps). "
               "Rien n'a été importé ; voici les erreurs.", "error")

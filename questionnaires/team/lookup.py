@@ -1,8 +1,8 @@
 """Fetching what a team URL names, or a French 404."""
 from flask import abort
 
-from ..extensions import db
-from ..models import Stage
+from questionnaires.extensions import db
+from questionnaires.models import Stage
 
 
 def stage_or_404(stage_id: int) -> Stage:

@@ -5,12 +5,12 @@ from sqlalchemy.orm import selectinload
 
 from wtforms.fields.choices import SelectChoice
 
-from ..enrolment import capacity_message
-from ..extensions import db
-from ..models import Participant, Referent, Stage, Structure
-from . import bp
-from .forms import ConfirmForm, ParticipantForm
-from .lookup import in_stage_or_404, stage_or_404
+from questionnaires.stages.enrolment import capacity_message
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Referent, Stage, Structure
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm, ParticipantForm
+from questionnaires.team.lookup import in_stage_or_404, stage_or_404
 
 
 def referent_choices() -> list[SelectChoice]:

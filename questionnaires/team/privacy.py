@@ -1,14 +1,15 @@
 """Team pages (admins only): a participant's data, downloaded or anonymised on request."""
 from flask import Response, flash, redirect, render_template, url_for
 
-from ..access import admin_required
-from ..archive import dumps, export_participant
-from ..extensions import db
-from ..models import Participant, utcnow
-from ..privacy import anonymise_participant
-from . import bp
-from .forms import ErasureForm
-from .lookup import in_stage_or_404, stage_or_404
+from questionnaires.auth.access import admin_required
+from questionnaires.archive.stage import dumps, export_participant
+from questionnaires.extensions import db
+from questionnaires.models import Participant
+from questionnaires.clock import utcnow
+from questionnaires.privacy.anonymise import anonymise_participant
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ErasureForm
+from questionnaires.team.lookup import in_stage_or_404, stage_or_404
 
 
 @bp.route("/stages/<int:stage_id>/participants/<int:participant_id>/donnees.json")

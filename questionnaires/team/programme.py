@@ -6,37 +6,13 @@ from sqlalchemy import select
 
 from wtforms.fields.choices import SelectChoice
 
-from ..extensions import db
-from ..models import Professional, Slot, Stage, Venue
-from ..models.values import PERIODS
-from . import bp
-from .forms import ConfirmForm, ProfessionalForm, SlotForm
-from .lookup import in_stage_or_404, stage_or_404
-
-DAY_CODES = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
-PERIOD_CODES = {"matin": "am", "apres-midi": "pm", "soiree": "soir"}
-
-
-def programme_grid(stage: Stage) -> list[tuple[str, list[tuple[date, Slot | None]]]]:
-    """Rows of the grid: each period with, for every day, its slot or None."""
-    by_cell = {(slot.date, slot.period): slot for slot in stage.slots}
-    return [
-        (period, [(day, by_cell.get((day, period))) for day in stage.days])
-        for period in PERIODS
-    ]
-
-
-def new_slot_key(stage: Stage, day: date, period: str) -> str:
-    """A readable key unique in the stage: "mar-soir", or "2021-11-23-soir" if taken."""
-    taken = {slot.key for slot in stage.slots}
-    for key in (f"{DAY_CODES[day.weekday()]}-{PERIOD_CODES[period]}",
-                f"{day.isoformat()}-{PERIOD_CODES[period]}"):
-        if key not in taken:
-            return key
-    suffix = 2
-    while f"{day.isoformat()}-{PERIOD_CODES[period]}-{suffix}" in taken:
-        suffix += 1
-    return f"{day.isoformat()}-{PERIOD_CODES[period]}-{suffix}"
+from questionnaires.extensions import db
+from questionnaires.models import Professional, Slot, Stage, Venue
+from questionnaires.models.values import PERIODS
+from questionnaires.stages.programme import new_slot_key
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm, ProfessionalForm, SlotForm
+from questionnaires.team.lookup import in_stage_or_404, stage_or_404
 
 
 def venue_choices() -> list[SelectChoice]:

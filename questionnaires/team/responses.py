@@ -3,12 +3,13 @@ from flask import render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..engine import get_definition
-from ..extensions import db
-from ..models import Response
-from ..responses import activity_choices, scope_of
-from . import bp
-from .lookup import stage_or_404
+from questionnaires.engine.definitions import get_definition
+from questionnaires.extensions import db
+from questionnaires.models import Response
+from questionnaires.stages.programme import activity_choices
+from questionnaires.engine.answers import scope_of
+from questionnaires.team.blueprint import bp
+from questionnaires.team.lookup import stage_or_404
 
 
 @bp.route("/stages/<int:stage_id>/reponses")

@@ -2,13 +2,13 @@
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from ..enrolment import enrolled_count
-from ..extensions import db
-from ..models import Participant, Stage
-from . import bp
-from .forms import ConfirmForm, StageForm
-from .lookup import stage_or_404
-from .programme import programme_grid
+from questionnaires.stages.enrolment import enrolled_count
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Stage
+from questionnaires.team.blueprint import bp
+from questionnaires.team.forms import ConfirmForm, StageForm
+from questionnaires.team.lookup import stage_or_404
+from questionnaires.stages.programme import programme_grid
 
 
 @bp.route("/stages")

@@ -1,0 +1,191 @@
+"""Questionnaires as data: the definitions, loaded and checked once.
+
+Definitions are YAML files in `definitions/`, one per questionnaire id and version
+(`bilan-individuel.v1.yaml`). They are read and checked once, at start-up; a broken file
+stops the app with a message naming the file and the field.
+"""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
+
+TYPES = {"echelle4", "oui_non_nsp", "choix", "choix_multiples", "texte_court", "texte_long",
+         "consentement", "activites"}
+SCALE = {1: "Pas du tout", 2: "Plutôt non", 3: "Plutôt oui", 4: "Tout à fait"}
+YES_NO = {"oui": "Oui", "non": "Non", "nsp": "Je ne sais pas"}
+MAX_LENGTH = {"texte_court": 200, "texte_long": 5000}
+SCOPES = {None, "participant", "referent"}
+ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class DefinitionError(Exception):
+    """A definition file is broken; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str | int
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: str
+    required: bool
+    help: str | None = None
+    choices: tuple[Choice, ...] = ()
+    #: (question id, allowed values): the question is asked only when that answer is one of them
+    shown_if: tuple[str, tuple] | None = None
+
+    def fixed_choices(self) -> tuple[Choice, ...]:
+        """Choices that do not depend on the stage."""
+        return _FIXED_CHOICES.get(self.type, self.choices)
+
+
+#: The choices of the fixed scales, made once (pages ask for them for every question)
+_FIXED_CHOICES = {
+    "echelle4": tuple(Choice(v, label) for v, label in SCALE.items()),
+    "oui_non_nsp": tuple(Choice(v, label) for v, label in YES_NO.items()),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    #: suivi-referent only: "participant" (part A, once per participant) or "referent" (part B)
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    version: int
+    title: str
+    intro: str | None
+    sections: tuple[Section, ...]
+    questions: dict = field(default_factory=dict, compare=False)
+
+    def section_questions(self, scope: str | None = None) -> list[Question]:
+        return [q for s in self.sections if scope is None or s.scope == scope for q in s.questions]
+
+
+# Loading ------------------------------------------------------------------------------------
+
+def load_definitions(directory: Path = DEFINITIONS_DIR) -> dict[tuple[str, int], Definition]:
+    """Every definition in `directory`, checked, keyed by (id, version)."""
+    found: dict[tuple[str, int], Definition] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        definition = _load_file(path)
+        expected = f"{definition.id}.v{definition.version}.yaml"
+        if path.name != expected:
+            raise DefinitionError(f"{path.name} : le fichier devrait s'appeler {expected}.")
+        found[(definition.id, definition.version)] = definition
+    return found
+
+
+def _load_file(path: Path) -> Definition:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DefinitionError(f"{path.name} : YAML illisible ({error}).") from None
+    where = path.name
+    _require_keys(data, {"id", "version", "title", "sections"}, {"intro"}, where)
+    if not isinstance(data["id"], str) or not ID.match(data["id"]):
+        raise DefinitionError(f"{where} : id « {data['id']} » invalide.")
+    if not isinstance(data["version"], int) or data["version"] < 1:
+        raise DefinitionError(f"{where} : version doit être un entier ≥ 1.")
+    if not isinstance(data["sections"], list) or not data["sections"]:
+        raise DefinitionError(f"{where} : sections doit être une liste non vide.")
+    sections = tuple(_section(s, f"{where} : sections[{i}]") for i, s in enumerate(data["sections"]))
+    questions: dict[str, Question] = {}
+    for section in sections:
+        for question in section.questions:
+            if question.id in questions:
+                raise DefinitionError(f"{where} : question « {question.id} » en double.")
+            questions[question.id] = question
+    for question in questions.values():
+        if question.shown_if and question.shown_if[0] not in questions:
+            raise DefinitionError(f"{where} : {question.id}.shown_if vise une question inconnue "
+                                  f"« {question.shown_if[0]} ».")
+    return Definition(data["id"], data["version"], str(data["title"]), data.get("intro"),
+                      sections, questions)
+
+
+def _require_keys(data, needed: set, optional: set, where: str) -> None:
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{where} : un objet (clé: valeur) est attendu.")
+    missing = needed - data.keys()
+    unknown = data.keys() - needed - optional
+    if missing:
+        raise DefinitionError(f"{where} : champ(s) manquant(s) {sorted(missing)}.")
+    if unknown:
+        raise DefinitionError(f"{where} : champ(s) inconnu(s) {sorted(unknown)}.")
+
+
+def _section(data, where: str) -> Section:
+    _require_keys(data, {"id", "title", "questions"}, {"scope"}, where)
+    if data.get("scope") not in SCOPES:
+        raise DefinitionError(f"{where}.scope : « {data.get('scope')} » invalide.")
+    if not isinstance(data["questions"], list) or not data["questions"]:
+        raise DefinitionError(f"{where}.questions : liste non vide attendue.")
+    questions = tuple(_question(q, f"{where}.questions[{i}]")
+                      for i, q in enumerate(data["questions"]))
+    return Section(str(data["id"]), str(data["title"]), questions, data.get("scope"))
+
+
+def _question(data, where: str) -> Question:
+    _require_keys(data, {"id", "type", "label", "required"}, {"help", "choices", "shown_if"}, where)
+    if not isinstance(data["id"], str) or not ID.match(data["id"]):
+        raise DefinitionError(f"{where}.id : « {data['id']} » invalide.")
+    where = f"{where} ({data['id']})"
+    if data["type"] not in TYPES:
+        raise DefinitionError(f"{where}.type : « {data['type']} » inconnu ({', '.join(sorted(TYPES))}).")
+    if not isinstance(data["required"], bool):
+        raise DefinitionError(f"{where}.required : true ou false attendu.")
+    has_choices = data["type"] in ("choix", "choix_multiples")
+    if has_choices != ("choices" in data):
+        raise DefinitionError(f"{where}.choices : obligatoire pour choix et choix_multiples, "
+                              "interdit sinon.")
+    choices = ()
+    if has_choices:
+        if not isinstance(data["choices"], list) or not data["choices"]:
+            raise DefinitionError(f"{where}.choices : liste non vide attendue.")
+        for i, choice in enumerate(data["choices"]):
+            _require_keys(choice, {"value", "label"}, set(), f"{where}.choices[{i}]")
+        choices = tuple(Choice(str(c["value"]), str(c["label"])) for c in data["choices"])
+        if len({c.value for c in choices}) != len(choices):
+            raise DefinitionError(f"{where}.choices : valeur en double.")
+    shown_if = None
+    if "shown_if" in data:
+        _require_keys(data["shown_if"], {"question", "in"}, set(), f"{where}.shown_if")
+        if not isinstance(data["shown_if"]["in"], list) or not data["shown_if"]["in"]:
+            raise DefinitionError(f"{where}.shown_if.in : liste non vide attendue.")
+        shown_if = (str(data["shown_if"]["question"]), tuple(data["shown_if"]["in"]))
+    return Question(data["id"], data["type"], str(data["label"]), data["required"],
+                    data.get("help"), choices, shown_if)
+
+
+# The registry, read once per app -------------------------------------------------------------
+
+def init_app(app) -> None:
+    """Load and check every definition at start-up (a broken file stops the app)."""
+    app.extensions["questionnaire_definitions"] = load_definitions(
+        Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR))
+
+
+def get_definition(questionnaire: str, version: int | None = None) -> Definition | None:
+    """A definition by id and version (the latest version if none is given)."""
+    from flask import current_app
+
+    registry = current_app.extensions["questionnaire_definitions"]
+    if version is None:
+        versions = [v for (qid, v) in registry if qid == questionnaire]
+        version = max(versions) if versions else None
+    return registry.get((questionnaire, version))

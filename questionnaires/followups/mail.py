@@ -1,0 +1,94 @@
+"""Mails: rendered from templates/email/ (plain text and HTML), sent by Flask-Mail over SMTP, or
+kept in the local outbox ("Boîte d'envoi") when no MAIL_SERVER is configured."""
+import smtplib
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_mail import Connection, Message
+
+from questionnaires.extensions import db
+from questionnaires.models import MailAttempt, OutboxMail
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def render(name: str, to: str, subject: str, **context) -> Email:
+    """`templates/email/<name>.txt` and `.html` with the same context."""
+    context.setdefault("association", current_app.config["ASSOCIATION_NAME"])
+    return Email(to, subject, render_template(f"email/{name}.txt", **context),
+                 render_template(f"email/{name}.html", **context))
+
+
+def uses_outbox() -> bool:
+    """No SMTP server configured (the `make run` default): mails stay in the local outbox."""
+    return not current_app.config.get("MAIL_SERVER")
+
+
+def sender() -> tuple[str, str]:
+    """(name, address): the association's name and MAIL_DEFAULT_SENDER."""
+    return current_app.config["ASSOCIATION_NAME"], current_app.config["MAIL_DEFAULT_SENDER"]
+
+
+def reply_to() -> str:
+    """Where answers to the mails go (MAIL_REPLY_TO, else the sender)."""
+    return current_app.config.get("MAIL_REPLY_TO") or current_app.config["MAIL_DEFAULT_SENDER"]
+
+
+class _TimedConnection(Connection):
+    """Flask-Mail's connection with a socket timeout: a hung server must fail well within the
+    claim lease, or another pass could take the mail over while this one still sends it."""
+
+    def configure_host(self):
+        state, timeout = self.mail, current_app.config["MAIL_TIMEOUT"]
+        factory = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = factory(state.server, state.port, timeout=timeout)
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def deliver(email: Email, message_id: int | None = None) -> str:
+    """Send over SMTP (raises on failure), or add to the outbox in the current transaction.
+
+    Returns the transport used. The outbox row is committed by the caller together with the
+    message's new state, so a mail is in the outbox exactly when it is marked sent.
+    """
+    name, address = sender()
+    if uses_outbox():
+        db.session.add(OutboxMail(message_id=message_id, sender=f"{name} <{address}>",
+                                  reply_to=reply_to(), to_address=email.to, subject=email.subject,
+                                  body_text=email.text, body_html=email.html))
+        return "outbox"
+    message = Message(email.subject, recipients=[email.to], body=email.text, html=email.html,
+                      sender=(name, address), reply_to=reply_to())
+    with _TimedConnection(current_app.extensions["mail"]) as connection:
+        connection.send(message)
+    return "smtp"
+
+
+def log_attempt(message_id: int | None, to: str, transport: str, now,
+                error: str | None = None) -> None:
+    """One line of the delivery log, in the current transaction."""
+    db.session.add(MailAttempt(message_id=message_id, at=now, to_address=to, transport=transport,
+                               ok=error is None, error=error[:500] if error else None))
+
+
+def describe(error: Exception) -> str:
+    """An SMTP error in a line the team can read and pass on."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
+            else str(error.smtp_error)
+        return f"Le serveur d'envoi a refusé ({error.smtp_code}) : {text}"[:500]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "Adresse refusée par le serveur d'envoi : vérifiez l'e-mail du ou de la référent·e."
+    if isinstance(error, (ConnectionError, TimeoutError, OSError, smtplib.SMTPServerDisconnected)):
+        return f"Serveur d'envoi injoignable ({type(error).__name__} : {error})"[:500]
+    return f"{type(error).__name__} : {error}"[:500]

@@ -1,0 +1,45 @@
+"""`flask impact`: a stage's impact table, or every stage's with totals, as JSON or CSV."""
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from questionnaires import clock
+from questionnaires.archive.exports import IMPACT_HEADER, csv_text, impact_rows
+from questionnaires.extensions import db
+from questionnaires.impact.figures import stage_table
+from questionnaires.impact.totals import across_rows, across_stages
+from questionnaires.models import Stage
+
+
+@click.command(help="Affiche le bilan chiffré d'un stage (--stage ID) ou de tous (--all).")
+@click.option("--stage", "stage_id", type=int, help="Identifiant du stage.")
+@click.option("--all", "all_stages", is_flag=True, help="Tous les stages, avec les totaux.")
+@click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@with_appcontext
+def impact(stage_id: int | None, all_stages: bool, output: str):
+    today = clock.today()
+    if all_stages == (stage_id is not None):
+        raise click.UsageError("Donnez soit --stage ID, soit --all.")
+    if stage_id is not None:
+        found = db.session.get(Stage, stage_id)
+        if found is None:
+            raise click.ClickException(f"Aucun stage n'a l'identifiant {stage_id}.")
+        figures = stage_table(found, today).figures
+        if output == "json":
+            click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        else:
+            click.echo(csv_text(IMPACT_HEADER, impact_rows(figures)), nl=False)
+        return
+    summary = across_stages(today)
+    if output == "json":
+        click.echo(json.dumps({
+            "stages": [{"id": s.id, "title": s.title, "theme": s.theme,
+                        "start": s.start_date.isoformat(), **summary.tables[s.id].figures}
+                       for s in summary.stages],
+            "total": summary.total.figures,
+        }, ensure_ascii=False, indent=2))
+    else:
+        header, body = across_rows(summary)
+        click.echo(csv_text(header, body), nl=False)

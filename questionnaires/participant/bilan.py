@@ -1,0 +1,190 @@
+"""The rules of a participant's individual bilan, without HTTP: link validity, draft, submit."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from questionnaires.engine.definitions import Definition, get_definition
+from questionnaires.engine.answers import merge, validate_answers
+from questionnaires.extensions import db
+from questionnaires.models import Participant, Response, Stage
+from questionnaires.clock import utcnow
+from questionnaires.models.response import facts_of
+from questionnaires.stages.programme import activity_choices
+from questionnaires import tokens
+
+QUESTIONNAIRE = "bilan-individuel"
+PURPOSE = "bilan"
+
+
+def link_token(participant: Participant) -> str:
+    """The token of the participant's personal link."""
+    return tokens.make_token(PURPOSE, participant.bilan_nonce)
+
+
+def link_expires_on(participant: Participant, days: int) -> date:
+    """Last day the link works: `days` after the stage, or after the link was remade."""
+    start = participant.stage.end_date
+    if participant.bilan_link_at is not None:
+        start = max(start, participant.bilan_link_at.date())
+    return start + timedelta(days=days)
+
+
+def renew_link(participant: Participant, now: datetime | None = None) -> None:
+    """A new link for the participant; the old one stops working at once."""
+    participant.bilan_nonce = tokens.new_salt()  # the model's validator remakes the hash
+    participant.bilan_link_at = now or utcnow()
+
+
+@dataclass
+class LinkCheck:
+    participant: Participant | None
+    expired: bool = False
+
+
+def find_by_token(token: str, today: date, days: int) -> LinkCheck:
+    """The participant a link opens, and whether it has expired."""
+    participant = tokens.find_row(PURPOSE, token, Participant.bilan_token_hash)
+    if participant is None:
+        return LinkCheck(None)
+    return LinkCheck(participant, expired=today > link_expires_on(participant, days))
+
+
+def find_by_nonce(nonce: str | None) -> Participant | None:
+    """The participant of a tablet session (the salt is kept in the signed session cookie)."""
+    if not isinstance(nonce, str) or not nonce:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
+
+
+def session_rows(nonce: str | None) -> tuple[Participant | None, Response | None]:
+    """The participant of a tablet session with their stage and bilan, in one query.
+
+    Every tablet request needs the three; read one by one they were three ORM round trips,
+    a good part of the section page's and the autosave's CPU (bench/README.md).
+    """
+    if not isinstance(nonce, str) or not nonce:
+        return None, None
+    row = db.session.execute(_SESSION_ROWS, {"nonce": nonce}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+#: Built once: constructing the statement cost as much as a third of running it
+_SESSION_ROWS = (
+    select(Participant, Response)
+    .join(Participant.stage).options(contains_eager(Participant.stage))
+    .outerjoin(Response, and_(Response.participant_id == Participant.id,
+                              Response.questionnaire == QUESTIONNAIRE))
+    .where(Participant.bilan_nonce == bindparam("nonce")))
+
+
+def response_of(participant: Participant) -> Response | None:
+    return db.session.scalar(select(Response).where(
+        Response.participant_id == participant.id, Response.questionnaire == QUESTIONNAIRE))
+
+
+def draft_for(participant: Participant) -> Response:
+    """The participant's bilan, created as an empty draft on first use.
+
+    Two tabs opening at once may both try to create it: the unique index keeps one, and the
+    loser reads the winner's row.
+    """
+    response = response_of(participant)
+    if response is not None:
+        return response
+    definition = get_definition(QUESTIONNAIRE)
+    response = Response(stage_id=participant.stage_id, participant=participant,
+                        questionnaire=QUESTIONNAIRE, version=definition.version, answers={})
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        response = response_of(participant)
+    return response
+
+
+def definition_of(response: Response) -> Definition:
+    """The definition the response was started with (an older version stays readable)."""
+    return get_definition(response.questionnaire, response.version)
+
+
+def save_answers(response: Response, raw: dict, questions=None, complete=False,
+                 activity_keys=None, definition: Definition | None = None) -> dict:
+    """Validate `raw` answers and merge the valid ones into the response; returns the errors.
+
+    A caller that already holds the stage's activity keys or the definition passes them, to
+    spare a query (the autosave runs every few seconds per tablet). The response is only
+    changed when the merged answers differ, so an autosave that changes nothing writes nothing.
+    """
+    merged, errors = checked_answers(response, raw, questions, complete, activity_keys,
+                                     definition)
+    if merged != (response.answers or {}):
+        response.answers = merged
+    return errors
+
+
+def checked_answers(response: Response, raw: dict, questions=None, complete=False,
+                    activity_keys=None, definition: Definition | None = None
+                    ) -> tuple[dict, dict]:
+    """(the response's answers with the valid ones of `raw` merged in, errors); changes nothing."""
+    definition = definition or definition_of(response)
+    questions = questions if questions is not None else definition.section_questions()
+    keys = activity_keys
+    if keys is None:
+        # The stage's programme only matters to an "activites" answer, which few posts carry.
+        asks_activities = any(q.type == "activites" and q.id in raw for q in questions)
+        stage: Stage = response.stage
+        keys = [key for key, _ in activity_choices(stage)] if asks_activities else []
+    answers, errors = validate_answers(questions, raw, keys, complete=complete,
+                                       known=response.answers)
+    if response.submitted_at is not None:
+        # A sent bilan may be corrected, never emptied of a required answer.
+        for question_id, value in list(answers.items()):
+            if value is None and definition.questions[question_id].required:
+                del answers[question_id]
+                errors[question_id] = "Cette question attend une réponse."
+    return merge(response.answers or {}, answers), errors
+
+
+def autosave(response: Response, raw: dict, definition: Definition) -> dict:
+    """The autosave: keep the valid answers of `raw` with one UPDATE; returns the errors.
+
+    The most frequent write of the service (every few seconds per tablet). One statement built
+    once, instead of the ORM's unit of work (a fifth of the request's CPU, bench/README.md);
+    the fact columns are written with the answers, as the model's "set" hook does, and
+    `updated_at` by its onupdate. The caller commits. Nothing is written when nothing changed.
+    The in-memory response is left as it was: the request ends with the commit.
+    """
+    merged, errors = checked_answers(response, raw, definition=definition)
+    if merged != (response.answers or {}):
+        db.session.execute(_WRITE_ANSWERS, {"response_id": response.id, "answers": merged,
+                                            **facts_of(merged)})
+    return errors
+
+
+#: Core, not ORM: no unit of work, no identity-map bookkeeping for a one-row write
+_WRITE_ANSWERS = (
+    update(Response.__table__).where(Response.__table__.c.id == bindparam("response_id"))
+    .values(answers=bindparam("answers"),
+            **{column: bindparam(column) for column in facts_of({})}))
+
+
+def submit(response: Response, now: datetime | None = None) -> dict:
+    """Check the whole bilan; if complete, mark it sent (once: a second submit changes nothing)."""
+    definition = definition_of(response)
+    keys = [key for key, _ in activity_choices(response.stage)]
+    _, errors = validate_answers(definition.section_questions(), response.answers or {}, keys,
+                                 complete=True, known=response.answers)
+    if not errors and response.submitted_at is None:
+        response.submitted_at = now or utcnow()
+    return errors
+
+
+def status(response: Response | None) -> str:
+    """The team's view: "pas commencé", "en cours" or "envoyé"."""
+    if response is None or (not response.answers and response.submitted_at is None):
+        return "pas commencé"
+    return "envoyé" if response.submitted_at else "en cours"

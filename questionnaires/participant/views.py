@@ -1,0 +1,190 @@
+"""Blueprint "participant": the individual bilan on a tablet, opened by a personal link."""
+
+from flask import (
+    Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
+)
+
+from questionnaires import clock
+from questionnaires.participant import bilan
+from questionnaires.web.errors import render_error
+from questionnaires.extensions import db
+from questionnaires.web.forms import FrenchForm, posted_json
+from questionnaires.engine.answers import is_shown
+from questionnaires.engine.forms import build_form
+from questionnaires.stages.programme import activity_choices
+
+bp = Blueprint("participant", __name__)
+
+SESSION_KEY = "bilan_nonce"
+LOCKED = ("Les bilans de ce stage sont clos : vos réponses sont bien enregistrées et ne peuvent "
+          "plus être modifiées. Pour toute question, adressez-vous à l'équipe.")
+
+
+def _link_days() -> int:
+    return current_app.config["BILAN_LINK_DAYS"]
+
+
+@bp.route("/b/<token>")
+def open_link(token: str):
+    """The personal link: checks it, remembers the participant in the session, resumes."""
+    check = bilan.find_by_token(token, clock.today(), _link_days())
+    if check.participant is None:
+        return render_error(404, "Lien inconnu",
+                            "Ce lien ne correspond à aucun bilan. Vérifiez qu'il est recopié en "
+                            "entier, ou demandez un nouveau lien à l'équipe du stage.")
+    if check.expired:
+        return render_error(410, "Lien expiré",
+                            "Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe "
+                            "du stage : elle peut vous en donner un tout de suite.")
+    session.clear()
+    session[SESSION_KEY] = check.participant.bilan_nonce
+    response = bilan.draft_for(check.participant)
+    step = response.resume_section if not response.submitted_at else 0
+    return redirect(url_for("participant.step", number=step))
+
+
+def _current():
+    """(participant, response, definition) of this tablet session, or an error page."""
+    participant, response = bilan.session_rows(session.get(SESSION_KEY))
+    if participant is None:
+        abort(404, description="Aucun bilan n'est ouvert sur cette tablette. Ouvrez votre lien "
+                               "personnel (ou scannez votre QR code) pour commencer.")
+    if clock.today() > bilan.link_expires_on(participant, _link_days()):
+        session.pop(SESSION_KEY, None)
+        abort(410, description="Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe.")
+    if response is None:
+        response = bilan.draft_for(participant)
+    return participant, response, bilan.definition_of(response)
+
+
+@bp.route("/bilan/etape/<int:number>", methods=["GET", "POST"])
+def step(number: int):
+    """Step 0 welcomes; steps 1…N show one section each; the last one sends the bilan."""
+    participant, response, definition = _current()
+    sections = definition.sections
+    if not 0 <= number <= len(sections):
+        abort(404, description="Cette étape n'existe pas. Reprenez depuis votre lien personnel.")
+    locked = participant.stage.bilans_locked_at is not None
+    if number == 0:
+        return _welcome(participant, response, definition, locked)
+    section = sections[number - 1]
+    # The programme is read only for a section that asks about it (one query less elsewhere).
+    asks_activities = any(q.type == "activites" for q in section.questions)
+    choices = activity_choices(participant.stage) if asks_activities else []
+    form = build_form(section.questions, choices, response.answers,
+                      formdata=request.form if request.method == "POST" else None)
+    errors = {}
+    if request.method == "POST":
+        if locked:
+            return render_error(409, "Bilan clos", LOCKED)
+        if not form.csrf_valid():
+            return render_error(400, "Page expirée",
+                                "La page est restée ouverte trop longtemps. Vos réponses déjà "
+                                "enregistrées sont gardées : rechargez la page.")
+        action = request.form.get("action", "suivant")
+        errors = bilan.save_answers(response, form.raw_answers(), section.questions,
+                                    complete=action != "precedent",
+                                    activity_keys=list(form.activity_keys), definition=definition)
+        db.session.commit()
+        if action == "precedent":
+            response.resume_section = number - 1
+            db.session.commit()
+            return redirect(url_for("participant.step", number=number - 1))
+        if not errors:
+            return _advance(response, number, len(sections))
+        for question_id, message in errors.items():
+            if question_id in form:
+                form[question_id].errors = [message]
+    elif response.resume_section != number and not locked:
+        response.resume_section = number
+        db.session.commit()
+    return render_template(
+        "participant/step.html", participant=participant, definition=definition,
+        section=section, number=number, total=len(sections), form=form, errors=errors,
+        answers=response.answers, locked=locked, is_shown=is_shown, submitted=response.submitted_at is not None,
+    ), 422 if errors else 200
+
+
+def _advance(response, number: int, total: int):
+    """After a valid section: the next one, or — after the last — send the whole bilan."""
+    if number < total:
+        response.resume_section = number + 1
+        db.session.commit()
+        return redirect(url_for("participant.step", number=number + 1))
+    missing = bilan.submit(response)
+    db.session.commit()
+    if missing:
+        first = _first_section_with(bilan.definition_of(response), missing)
+        return redirect(url_for("participant.step", number=first, manque=1))
+    return redirect(url_for("participant.sent"))
+
+
+def _first_section_with(definition, errors: dict) -> int:
+    for index, section in enumerate(definition.sections, start=1):
+        if any(q.id in errors for q in section.questions):
+            return index
+    return 1
+
+
+def _welcome(participant, response, definition, locked: bool):
+    """The first screen: who is filling in, and with whose help."""
+    return render_template("participant/welcome.html", participant=participant,
+                           response=response, definition=definition, locked=locked,
+                           form=FrenchForm(), total=len(definition.sections))
+
+
+@bp.route("/bilan/aide", methods=["POST"])
+def assisted():
+    """The marker "rempli avec l'aide de : [référent]", set or cleared from the tablet."""
+    participant, response, _ = _current()
+    if participant.stage.bilans_locked_at is not None:
+        return render_error(409, "Bilan clos", LOCKED)
+    if not FrenchForm().validate_on_submit():
+        return render_error(400, "Formulaire expiré", "Rechargez la page et recommencez.")
+    helped = request.form.get("aide") == "oui" and participant.referent is not None
+    response.assisted_by = participant.referent if helped else None
+    db.session.commit()
+    return redirect(url_for("participant.step", number=request.form.get("suite", 1, type=int)))
+
+
+@bp.route("/bilan/brouillon", methods=["POST"])
+def autosave():
+    """Autosave of changed answers (JSON); valid answers are kept even if others are not."""
+    participant, response, definition = _current()
+    if participant.stage.bilans_locked_at is not None:
+        return jsonify(error=LOCKED), 409
+    payload = posted_json()
+    answers = payload.get("answers") if isinstance(payload, dict) else None
+    if not isinstance(answers, dict):
+        return jsonify(error="Réponses illisibles : rechargez la page."), 400
+    errors = bilan.autosave(response, answers, definition)
+    db.session.commit()
+    # The definition read before the commit: reading it from the response now would reload
+    # the expired row (one more query per autosave).
+    known = definition.questions
+    return jsonify(saved=sorted(k for k in answers if k in known and k not in errors),
+                   errors=errors)
+
+
+@bp.route("/bilan/envoye")
+def sent():
+    """Thanks, with the way to correct or to finish."""
+    participant, response, definition = _current()
+    if response.submitted_at is None:
+        return redirect(url_for("participant.step", number=response.resume_section))
+    return render_template("participant/sent.html", participant=participant,
+                           definition=definition, form=FrenchForm(),
+                           locked=participant.stage.bilans_locked_at is not None)
+
+
+@bp.route("/bilan/terminer", methods=["POST"])
+def finish():
+    """End the tablet session: nothing of this participant stays for the next one."""
+    session.clear()
+    return redirect(url_for("participant.goodbye"))
+
+
+@bp.route("/bilan/au-revoir")
+def goodbye():
+    """A neutral page, ready for the next person (the script also empties browser storage)."""
+    return render_template("participant/goodbye.html")

@@ -1,0 +1,1 @@
+"""Data protection: anonymisation, retention, the audit journal and the public privacy notice."""

@@ -1,0 +1,1 @@
+"""The referent's side: the follow-up page a referent opens from their personal link."""

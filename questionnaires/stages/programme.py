@@ -1,0 +1,59 @@
+"""A stage's programme: the half-day grid, slot keys, and the slots as answer choices."""
+from datetime import date
+
+from sqlalchemy import bindparam, select
+
+from questionnaires.extensions import db
+from questionnaires.clock import DAYS
+from questionnaires.models import Slot, Stage
+from questionnaires.models.stage import period_rank
+from questionnaires.models.values import PERIODS
+
+
+#: The four columns activity_choices shows, in the programme's order; built once per process
+_PROGRAMME = (select(Slot.key, Slot.date, Slot.period, Slot.title)
+              .where(Slot.stage_id == bindparam("stage_id"))
+              .order_by(Slot.date, period_rank(Slot.period)))
+
+
+def activity_choices(stage: Stage) -> list[tuple[str, str]]:
+    """The stage's programme as choices: (slot key, "Lundi matin : title").
+
+    Reads only the four columns it shows, unless the slots are already loaded: loading them
+    brings each slot's venue and professionals too, and the tablet's section page and autosave
+    ask for these choices on every request (bench/README.md).
+    """
+    if "slots" in stage.__dict__ or stage.id is None:
+        rows = [(slot.key, slot.date, slot.period, slot.title) for slot in stage.slots]
+    else:
+        rows = db.session.execute(_PROGRAMME, {"stage_id": stage.id}).all()
+    return [
+        (key, f"{DAYS[day.weekday()].capitalize()} {PERIODS[period].lower()} : {title}")
+        for key, day, period, title in rows
+    ]
+
+
+DAY_CODES = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
+PERIOD_CODES = {"matin": "am", "apres-midi": "pm", "soiree": "soir"}
+
+
+def programme_grid(stage: Stage) -> list[tuple[str, list[tuple[date, Slot | None]]]]:
+    """Rows of the grid: each period with, for every day, its slot or None."""
+    by_cell = {(slot.date, slot.period): slot for slot in stage.slots}
+    return [
+        (period, [(day, by_cell.get((day, period))) for day in stage.days])
+        for period in PERIODS
+    ]
+
+
+def new_slot_key(stage: Stage, day: date, period: str) -> str:
+    """A readable key unique in the stage: "mar-soir", or "2021-11-23-soir" if taken."""
+    taken = {slot.key for slot in stage.slots}
+    for key in (f"{DAY_CODES[day.weekday()]}-{PERIOD_CODES[period]}",
+                f"{day.isoformat()}-{PERIOD_CODES[period]}"):
+        if key not in taken:
+            return key
+    suffix = 2
+    while f"{day.isoformat()}-{PERIOD_CODES[period]}-{suffix}" in taken:
+        suffix += 1
+    return f"{day.isoformat()}-{PERIOD_CODES[period]}-{suffix}"

@@ -1,0 +1,103 @@
+"""The base of every form: Flask-WTF (CSRF) with WTForms' own French messages."""
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, RadioInput
+from wtforms.widgets.core import clean_key
+
+from questionnaires.text import CONTROL
+
+DATE_FORMAT_MESSAGE = "Date invalide : choisissez-la dans le calendrier ou écrivez-la AAAA-MM-JJ."
+
+
+def without_control_characters(value):
+    """Typed text without control characters, as the engine does for answers.
+
+    A NUL passes DataRequired yet SQL's trim() sees an empty name (a 500 on the check
+    constraint), PostgreSQL refuses it outright, and the others break exports and mails.
+    """
+    return CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class FrenchForm(FlaskForm):
+    """Built-in validation messages in French (needs WTF_I18N_ENABLED = False)."""
+
+    class Meta:
+        locales = ["fr_FR", "fr"]
+
+        def bind_field(self, form, unbound_field, options):
+            """Every text field (not passwords, kept as typed) drops control characters."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                options["filters"] = (without_control_characters,
+                                      *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
+
+
+class FrenchDateField(DateField):
+    """A date field whose parse error is in French and says how to write the date."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_FORMAT_MESSAGE) from error
+
+
+class IdSelectField(SelectField):
+    """A select of database ids; 0 stands for "none"."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, coerce=int, **kwargs)
+
+
+def quick_html_params(**kwargs) -> Markup:
+    """WTForms' html_params, same output, with plain string formatting.
+
+    WTForms builds each attribute with Markup.format, whose escaping formatter was most of the
+    tablet section page's CPU (a page has dozens of options; bench/README.md). Keys and values
+    are escaped exactly as there; True gives a bare attribute, False none.
+    """
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = clean_key(key)
+        if value is True:
+            params.append(str(escape(key)))
+        elif value is not False:
+            params.append(f'{escape(key)}="{escape(value)}"')
+    return Markup(" ".join(params))
+
+
+class QuickRadioInput(RadioInput):
+    """A radio option rendered with quick_html_params."""
+
+    html_params = staticmethod(quick_html_params)
+
+
+class QuickCheckboxInput(CheckboxInput):
+    """A tick box rendered with quick_html_params."""
+
+    html_params = staticmethod(quick_html_params)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Tick boxes rather than a multi-select, which is awkward on a tablet."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = QuickCheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {choice.value for choice in self.choices or []}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError("Une des cases cochées n'existe plus. Rechargez la page.")
+
+
+def posted_json():
+    """The request's JSON body, or None if it is absent, invalid or absurdly nested."""
+    from flask import request
+
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # json raises it, not a ValueError, for '[[[[…' bombs
+        return None

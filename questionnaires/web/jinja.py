@@ -1,0 +1,44 @@
+"""Everything a template can use, registered in one place: filters, globals, context processors.
+
+A context processor runs for every template rendered, so only cheap, per-request values go
+there (the privacy contact, read from the configuration). Constants are globals. What costs a
+query (the mail alarm) is a function that the team's base template calls on the pages that show
+its banner.
+"""
+from flask import Flask, request
+
+from questionnaires.clock import utcnow
+from questionnaires.engine.forms import choice_options
+from questionnaires.engine.pictograms import face, speaker, yes_no
+from questionnaires.engine.render import referent_choices
+from questionnaires.followups.status import send_alarm
+from questionnaires.impact.labels import (
+    FIGURES, OBJECTIVE_LABELS, ORIENTATION_LABELS, SITUATION_LABELS, UNKNOWN_KEYS,
+)
+from questionnaires.impact.people import CONDITIONS
+from questionnaires.models import values
+from questionnaires.privacy.notice import privacy_settings
+from questionnaires.web.filters import day_header, label, local_datetime, long_date, short_date
+
+FILTERS = (long_date, short_date, day_header, local_datetime, label)
+
+
+def mail_alarm() -> dict | None:
+    """The red banner of the team pages (mails that cannot leave); None elsewhere."""
+    if request.blueprint != "team":
+        return None
+    return send_alarm(utcnow())
+
+
+def register(app: Flask) -> None:
+    """Attach the filters, globals and context processors to the app's templates."""
+    for function in FILTERS:
+        app.add_template_filter(function)
+    app.jinja_env.globals.update(
+        values=values, face=face, yes_no=yes_no, speaker=speaker,
+        choice_options=choice_options, referent_choices=referent_choices, mail_alarm=mail_alarm,
+        figure_labels=FIGURES, linkable=CONDITIONS, unknown_keys=UNKNOWN_KEYS,
+        objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
+        situation_labels=SITUATION_LABELS,
+    )
+    app.context_processor(privacy_settings)
