@@ -87,7 +87,7 @@ def build(app, referents: int, history: int) -> None:
             session.execute(insert(Stage), rows)
         session.execute(insert(Participant), [
             {"id": i, "stage_id": (i - 1) // PER_STAGE + 1, "first_name": f"Personne{i}",
-             "referent_id": i, "status": "inscrit", "bilan_nonce": f"n{i}"}
+             "referent_id": i, "status": "inscrit", "bilan_link_salt": f"n{i}"}
             for i in range(1, referents + 1)])
         invitations, messages = [], []
         for i in range(1, referents + 1):

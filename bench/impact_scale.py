@@ -19,7 +19,7 @@ from sqlalchemy import event, insert, select  # noqa: E402
 
 from questionnaires import create_app  # noqa: E402
 from questionnaires.extensions import db  # noqa: E402
-from questionnaires.stages.attendance import refresh_presence  # noqa: E402
+from questionnaires.stages.attendance import refresh_attendance_summary  # noqa: E402
 from questionnaires.models.response import facts_of  # noqa: E402
 from questionnaires.models import (  # noqa: E402
     Attendance,
@@ -71,7 +71,7 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
                                "birth_date": date(1960 + rng.randint(0, 45), 1 + rng.randint(0, 11), 1),
                                "gender": rng.choice("FHX"), "qpv": rng.choice(["oui", "veille", "non", "inconnu"]),
                                "referent_id": rng.randint(1, 1000), "status": "inscrit", "pmsmp": "signee",
-                               "bilan_nonce": f"n{person_id}"})
+                               "bilan_link_salt": f"n{person_id}"})
                 for sid, _ in slot_ids:
                     attendance.append({"participant_id": person_id, "slot_id": sid, "stage_id": s,
                                        "status": rng.choice(["present", "present", "absent"])})
@@ -89,7 +89,7 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
             for i in range(0, len(rows), 20_000):
                 db.session.execute(insert(model), rows[i:i + 20_000])
         # Bulk inserts bypass the ORM flush that keeps the attendance summary: compute it here.
-        refresh_presence(db.session, select(Stage.id))
+        refresh_attendance_summary(db.session, select(Stage.id))
         user = User(email="bench@example.org", name="Bench", role="admin")
         user.set_password("bench-password")
         db.session.add(user)

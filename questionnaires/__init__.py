@@ -1,5 +1,6 @@
 """Stages de remobilisation: the application factory."""
 import os
+import sqlite3
 from pathlib import Path
 
 from flask import Flask
@@ -117,8 +118,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     it from ~40 to ~150 mails/s on SQLite (bench/README.md). The mode is stored in the file; a
     database another process holds locked just keeps its journal mode for this connection.
     """
-    import sqlite3
-
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

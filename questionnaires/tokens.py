@@ -43,7 +43,7 @@ def new_salt() -> str:
 
 
 # The column defaults of the models still call it by its first name.
-new_nonce = new_salt
+new_salt = new_salt
 
 
 def _key(key: str | None) -> bytes:

@@ -73,7 +73,7 @@ class World:
     token_a: str
     token_b: str
     expired_token: str
-    expired_nonce: str
+    expired_salt: str
     referent_token: str
     expired_referent_token: str
     params: dict = field(default_factory=dict)
@@ -118,7 +118,7 @@ def build_world(app) -> World:
         world = World(
             app=app, stage_id=recent.id, participant_a=a.id, participant_b=b.id,
             first_name_a=a.first_name, token_a=bilan.link_token(a), token_b=bilan.link_token(b),
-            expired_token=bilan.link_token(expired), expired_nonce=expired.bilan_nonce,
+            expired_token=bilan.link_token(expired), expired_salt=expired.bilan_link_salt,
             referent_token=progress.link_token(invitation),
             expired_referent_token=progress.link_token(stale),
         )
@@ -153,7 +153,7 @@ def actor_client(world: World, actor: str):
     elif actor == "expired":
         # A tablet session opened while the 2021 stage's links still worked.
         with client.session_transaction() as session:
-            session["bilan_nonce"] = world.expired_nonce
+            session["bilan_nonce"] = world.expired_salt
     elif actor in ("team", "admin"):
         email = "equipe-membre@example.org" if actor == "team" else "admin@example.org"
         with world.app.app_context():

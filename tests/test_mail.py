@@ -22,8 +22,8 @@ def _normalized(text: str) -> str:
     return re.sub(r"/suivi/[A-Za-z0-9_.-]+", "/suivi/<jeton>", text.replace("\r\n", "\n"))
 
 
-@pytest.mark.parametrize("kind, snapshot", [("invitation", "suivi_invitation.txt"),
-                                            ("relance", "suivi_relance.txt")])
+@pytest.mark.parametrize("kind, snapshot", [("invitation", "followup_invitation.txt"),
+                                            ("relance", "followup_relance.txt")])
 def test_mail_text_matches_its_snapshot(app, kind, snapshot):
     with app.app_context():
         stage_id = make_stage({"nadia@example.org": ["Alex", "Sam", "Inès"]})

@@ -24,7 +24,7 @@ def test_a_token_carries_128_bits_and_only_its_hash_is_stored(demo):
         person = _first_participant(demo)
         token = bilan.link_token(person)
         assert len(token) == 22 and "." not in token  # 16 bytes of HMAC in base64url
-        assert len(person.bilan_nonce) >= 22  # the salt: secrets.token_urlsafe(16)
+        assert len(person.bilan_link_salt) >= 22  # the salt: secrets.token_urlsafe(16)
         assert person.bilan_token_hash == tokens.token_hash(token)
         row = db.session.execute(text("SELECT * FROM participant WHERE id = :id"),
                                  {"id": person.id}).mappings().one()
@@ -51,8 +51,8 @@ def test_the_database_alone_cannot_rebuild_a_link(demo):
     client = demo.test_client()
     with demo.app_context():
         person = _first_participant(demo)
-        forged = tokens.make_token("bilan", person.bilan_nonce, key="a-guessed-key")
-        purpose_swapped = tokens.make_token("suivi", person.bilan_nonce)
+        forged = tokens.make_token("bilan", person.bilan_link_salt, key="a-guessed-key")
+        purpose_swapped = tokens.make_token("suivi", person.bilan_link_salt)
     assert client.get(f"/b/{forged}").status_code == 404
     assert client.get(f"/b/{purpose_swapped}").status_code == 404
 
@@ -71,7 +71,7 @@ def test_a_link_made_before_the_hashes_still_opens(demo):
     client = demo.test_client()
     with demo.app_context():
         person = _first_participant(demo)
-        legacy = f"{person.bilan_nonce}.{bilan.link_token(person)}"
+        legacy = f"{person.bilan_link_salt}.{bilan.link_token(person)}"
         wrong_salt = f"{tokens.new_salt()}.{bilan.link_token(person)}"
     assert client.get(f"/b/{legacy}").status_code == 302
     assert client.get(f"/b/{wrong_salt}").status_code == 404
@@ -176,3 +176,17 @@ def test_after_a_key_rotation_links_rehash_makes_new_links_work(demo):
     result = rotated.test_cli_runner().invoke(args=["links", "rehash"])
     assert "recalculé" in result.output
     assert rotated.test_client().get(f"/b/{old}").status_code == 302
+
+
+def test_links_built_from_public_url_open_the_routes_that_serve_them(demo):
+    """Mails and the demo build links without a request: the paths must be the blueprints' own."""
+    from flask import url_for
+
+    demo.config["PUBLIC_URL"] = "https://stages.example.org/"
+    with demo.test_request_context(base_url="https://stages.example.org"):
+        person = db.session.scalars(select(Participant)).first()
+        assert bilan.link_url(person, demo.config["PUBLIC_URL"]) == url_for(
+            "participant.open_link", token=bilan.link_token(person), _external=True)
+        invitation = FollowupInvitation(link_salt="0" * 32)
+        assert progress.link_url(invitation, demo.config["PUBLIC_URL"]) == url_for(
+            "referent.page", token=progress.link_token(invitation), _external=True)

@@ -20,10 +20,10 @@ def links():
 def links_rehash():
     count = 0
     for person in db.session.scalars(select(Participant)):
-        person.bilan_token_hash = hash_for("bilan", person.bilan_nonce)
+        person.bilan_token_hash = hash_for("bilan", person.bilan_link_salt)
         count += 1
     for invitation in db.session.scalars(select(FollowupInvitation)):
-        invitation.token_hash = hash_for("suivi", invitation.nonce)
+        invitation.token_hash = hash_for("suivi", invitation.link_salt)
         count += 1
     db.session.commit()
     click.echo(f"{count} lien(s) recalculé(s) avec la clé actuelle.")

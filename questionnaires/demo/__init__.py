@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from questionnaires import clock
 from questionnaires.archive.stage import import_archive
-from questionnaires.participant.bilan import link_token, response_of
+from questionnaires.followups.plan import plan_stage
+from questionnaires.participant.bilan import link_url, response_of
 from questionnaires.extensions import db
 from questionnaires.models import Stage, User
 
@@ -63,8 +64,6 @@ def load_demo(today: date | None = None) -> list[str]:
     db.session.commit()
     # The follow-up plan follows from the data; make it visible at once rather than at the
     # first dispatch pass (the 2021 stage's is long overdue, so it is never sent by itself).
-    from questionnaires.followups.plan import plan_stage
-
     now = clock.utcnow()
     for stage in (first, second):
         plan_stage(stage, now)
@@ -78,5 +77,5 @@ def tablet_link_line() -> str | None:
         response = response_of(person)
         if response is None or response.submitted_at is None:
             return (f"Bilan sur tablette de {person.first_name} ({stage.title}) : "
-                    f"{current_app.config['PUBLIC_URL']}/b/{link_token(person)}")
+                    f"{link_url(person, current_app.config['PUBLIC_URL'])}")
     return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask import current_app
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 
@@ -182,8 +183,6 @@ def init_app(app) -> None:
 
 def get_definition(questionnaire: str, version: int | None = None) -> Definition | None:
     """A definition by id and version (the latest version if none is given)."""
-    from flask import current_app
-
     registry = current_app.extensions["questionnaire_definitions"]
     if version is None:
         versions = [v for (qid, v) in registry if qid == questionnaire]

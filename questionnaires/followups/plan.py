@@ -163,7 +163,7 @@ def _follow_email(invitation: FollowupInvitation, now: datetime) -> None:
     salt, token_hash = fresh_link("suivi")
     changed = db.session.execute(update(FollowupInvitation).where(
         FollowupInvitation.id == invitation.id, FollowupInvitation.email == invitation.email,
-    ).values(email=current, nonce=salt, token_hash=token_hash)).rowcount
+    ).values(email=current, link_salt=salt, token_hash=token_hash)).rowcount
     if changed == 1 and invitation.first_sent_at is not None:
         queue_resend(invitation, now)
 

@@ -19,9 +19,19 @@ PURPOSE = "suivi"
 LOST = "perdu_de_vue"
 
 
+#: Where a follow-up link opens (the referent blueprint's page; a test checks it)
+LINK_PATH = "/suivi/{token}"
+
+
 def link_token(invitation: FollowupInvitation) -> str:
     """The token of the referent's personal link."""
-    return tokens.make_token(PURPOSE, invitation.nonce)
+    return tokens.make_token(PURPOSE, invitation.link_salt)
+
+
+def link_url(invitation: FollowupInvitation, public_url: str) -> str:
+    """The referent's personal link on the service's public address (PUBLIC_URL): a dispatch
+    pass runs outside any request, so the address comes from the configuration."""
+    return public_url.rstrip("/") + LINK_PATH.format(token=link_token(invitation))
 
 
 def definition() -> Definition:

@@ -19,6 +19,8 @@ class Settings:
     lease: timedelta
     max_attempts: int
     retry_base: timedelta
+    #: The service's public address, on which personal links are built (no request to ask)
+    public_url: str
 
     @classmethod
     def current(cls) -> "Settings":
@@ -26,4 +28,4 @@ class Settings:
         return cls(c["FOLLOWUP_HOUR"], ZoneInfo(c["FOLLOWUP_TIMEZONE"]), tuple(c["REMINDER_DAYS"]),
                    c["FOLLOWUP_LINK_DAYS"], c["FOLLOWUP_OVERDUE_DAYS"],
                    timedelta(minutes=c["CLAIM_LEASE_MINUTES"]), c["MAX_SEND_ATTEMPTS"],
-                   timedelta(minutes=c["RETRY_BASE_MINUTES"]))
+                   timedelta(minutes=c["RETRY_BASE_MINUTES"]), c["PUBLIC_URL"])

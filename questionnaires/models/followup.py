@@ -27,9 +27,9 @@ MESSAGE_KINDS = {"invitation": "Invitation", "relance": "Relance", "renvoi": "Re
 Index("ix_stage_end_date", Stage.end_date)
 
 
-def _default_suivi_hash(context) -> str:
+def _default_followup_hash(context) -> str:
     """The link hash of an invitation inserted without one, from the salt being inserted."""
-    return hash_for("suivi", context.get_current_parameters()["nonce"])
+    return hash_for("suivi", context.get_current_parameters()["link_salt"])
 
 
 class FollowupInvitation(db.Model):
@@ -49,9 +49,10 @@ class FollowupInvitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     #: Random salt of the personal link (tokens.py, purpose "suivi"); never shown.
     #: A new one kills the old link (followups._follow_email changes the hash with it)
-    nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_salt)
+    # (the column keeps its first name, "nonce")
+    link_salt: Mapped[str] = mapped_column("nonce", String(32), key="link_salt", unique=True, default=new_salt)
     #: sha256 of the link token: the only way a link finds its invitation
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True, default=_default_suivi_hash)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, default=_default_followup_hash)
     #: When the first invitation is planned: stage end + follow-up months, at FOLLOWUP_HOUR
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Already FOLLOWUP_OVERDUE_DAYS late when first planned (an imported past stage): by hand only
@@ -79,9 +80,9 @@ class FollowupInvitation(db.Model):
     )
 
     #: The attribute holding the link's salt (tokens.find_row)
-    LINK_SALT = "nonce"
+    LINK_SALT = "link_salt"
 
-    @validates("nonce")
+    @validates("link_salt")
     def _rehash(self, key, salt: str) -> str:
         """A salt set by hand brings its link hash along (the old link dies with the old salt)."""
         self.token_hash = hash_for("suivi", salt)

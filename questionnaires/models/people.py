@@ -29,7 +29,7 @@ from questionnaires.models.values import (
 
 def _default_bilan_hash(context) -> str:
     """The link hash of a participant inserted without one, from the salt being inserted."""
-    return hash_for("bilan", context.get_current_parameters()["bilan_nonce"])
+    return hash_for("bilan", context.get_current_parameters()["bilan_link_salt"])
 
 
 class Participant(db.Model):
@@ -68,7 +68,8 @@ class Participant(db.Model):
     pmsmp: Mapped[str] = mapped_column(String(10), default="a_faire")
     #: Random salt of the personal bilan link (tokens.py, purpose "bilan"); never shown.
     #: A new one kills the old link (bilan.renew_link changes the hash with it)
-    bilan_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_salt)
+    # (the column keeps its first name, "bilan_nonce")
+    bilan_link_salt: Mapped[str] = mapped_column("bilan_nonce", String(32), key="bilan_link_salt", unique=True, default=new_salt)
     #: sha256 of the link token: the only way a link finds its participant
     bilan_token_hash: Mapped[str] = mapped_column(String(64), unique=True,
                                                   default=_default_bilan_hash)
@@ -96,9 +97,9 @@ class Participant(db.Model):
     )
 
     #: The attribute holding the link's salt (tokens.find_row)
-    LINK_SALT = "bilan_nonce"
+    LINK_SALT = "bilan_link_salt"
 
-    @validates("bilan_nonce")
+    @validates("bilan_link_salt")
     def _rehash(self, key, salt: str) -> str:
         """A salt set by hand brings its link hash along (the old link dies with the old salt)."""
         self.bilan_token_hash = hash_for("bilan", salt)

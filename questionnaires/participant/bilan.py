@@ -19,9 +19,18 @@ QUESTIONNAIRE = "bilan-individuel"
 PURPOSE = "bilan"
 
 
+#: Where a bilan link opens (the participant blueprint's `open_link` route; a test checks it)
+LINK_PATH = "/b/{token}"
+
+
 def link_token(participant: Participant) -> str:
     """The token of the participant's personal link."""
-    return tokens.make_token(PURPOSE, participant.bilan_nonce)
+    return tokens.make_token(PURPOSE, participant.bilan_link_salt)
+
+
+def link_url(participant: Participant, public_url: str) -> str:
+    """The participant's personal link on the service's public address (PUBLIC_URL)."""
+    return public_url.rstrip("/") + LINK_PATH.format(token=link_token(participant))
 
 
 def link_expires_on(participant: Participant, days: int) -> date:
@@ -34,7 +43,7 @@ def link_expires_on(participant: Participant, days: int) -> date:
 
 def renew_link(participant: Participant, now: datetime | None = None) -> None:
     """A new link for the participant; the old one stops working at once."""
-    participant.bilan_nonce = tokens.new_salt()  # the model's validator remakes the hash
+    participant.bilan_link_salt = tokens.new_salt()  # the model's validator remakes the hash
     participant.bilan_link_at = now or utcnow()
 
 
@@ -52,22 +61,22 @@ def find_by_token(token: str, today: date, days: int) -> LinkCheck:
     return LinkCheck(participant, expired=today > link_expires_on(participant, days))
 
 
-def find_by_nonce(nonce: str | None) -> Participant | None:
+def find_by_salt(salt: str | None) -> Participant | None:
     """The participant of a tablet session (the salt is kept in the signed session cookie)."""
-    if not isinstance(nonce, str) or not nonce:
+    if not isinstance(salt, str) or not salt:
         return None
-    return db.session.scalar(select(Participant).where(Participant.bilan_nonce == nonce))
+    return db.session.scalar(select(Participant).where(Participant.bilan_link_salt == salt))
 
 
-def session_rows(nonce: str | None) -> tuple[Participant | None, Response | None]:
+def session_rows(salt: str | None) -> tuple[Participant | None, Response | None]:
     """The participant of a tablet session with their stage and bilan, in one query.
 
     Every tablet request needs the three; read one by one they were three ORM round trips,
     a good part of the section page's and the autosave's CPU (bench/README.md).
     """
-    if not isinstance(nonce, str) or not nonce:
+    if not isinstance(salt, str) or not salt:
         return None, None
-    row = db.session.execute(_SESSION_ROWS, {"nonce": nonce}).first()
+    row = db.session.execute(_SESSION_ROWS, {"salt": salt}).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -77,7 +86,7 @@ _SESSION_ROWS = (
     .join(Participant.stage).options(contains_eager(Participant.stage))
     .outerjoin(Response, and_(Response.participant_id == Participant.id,
                               Response.questionnaire == QUESTIONNAIRE))
-    .where(Participant.bilan_nonce == bindparam("nonce")))
+    .where(Participant.bilan_link_salt == bindparam("salt")))
 
 
 def response_of(participant: Participant) -> Response | None:

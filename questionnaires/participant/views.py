@@ -15,6 +15,7 @@ from questionnaires.stages.programme import activity_choices
 
 bp = Blueprint("participant", __name__)
 
+#: The session holds the link salt under its first name (sessions open at an upgrade live on)
 SESSION_KEY = "bilan_nonce"
 LOCKED = ("Les bilans de ce stage sont clos : vos réponses sont bien enregistrées et ne peuvent "
           "plus être modifiées. Pour toute question, adressez-vous à l'équipe.")
@@ -37,7 +38,7 @@ def open_link(token: str):
                             "Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe "
                             "du stage : elle peut vous en donner un tout de suite.")
     session.clear()
-    session[SESSION_KEY] = check.participant.bilan_nonce
+    session[SESSION_KEY] = check.participant.bilan_link_salt
     response = bilan.draft_for(check.participant)
     step = response.resume_section if not response.submitted_at else 0
     return redirect(url_for("participant.step", number=step))

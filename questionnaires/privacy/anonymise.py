@@ -28,7 +28,7 @@ from questionnaires.models import (
     Response,
 )
 from questionnaires.models.response import FACTS
-from questionnaires.tokens import new_nonce
+from questionnaires.tokens import new_salt
 
 FREE_TEXT_TYPES = {"texte_court", "texte_long"}
 #: What replaces a name found inside a text that is kept (another person's answer, a mail)
@@ -121,7 +121,7 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
     participant.first_name = anonymous_name(participant.id)
     participant.last_name = None
     participant.city = None
-    participant.bilan_nonce = new_nonce()  # the personal link (and any open session) dies
+    participant.bilan_link_salt = new_salt()  # the personal link (and any open session) dies
     participant.anonymised_at = now
     responses = db.session.scalars(select(Response).where(
         Response.stage_id == participant.stage_id)).all()
@@ -155,7 +155,7 @@ def anonymise_referent(referent: Referent, now: datetime) -> bool:
         FollowupInvitation.referent_id == referent.id)).all()
     for invitation in invitations:
         invitation.email = referent.email
-        invitation.nonce = new_nonce()
+        invitation.link_salt = new_salt()
         for message in invitation.messages:
             message.sent_to = referent.email if message.sent_to else None
             message.last_error = redact(message.last_error, old)

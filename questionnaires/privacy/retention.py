@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from questionnaires.clock import add_months
 from questionnaires.extensions import db
+from questionnaires.privacy import audit
 from questionnaires.privacy.anonymise import anonymise_participant, anonymise_referent
 from questionnaires.models import (
     FollowupInvitation,
@@ -100,8 +101,6 @@ def purge_expired(now: datetime, dry_run: bool = False) -> PurgeReport:
 
 def record_purge(report: PurgeReport, how: str) -> None:
     """The audit event of a retention pass that anonymised someone (the caller commits)."""
-    from questionnaires.privacy import audit
-
     if report.participants or report.referents:
         audit.record("purged", target_type="participant",
                      detail=f"{how} : durée de conservation dépassée (stages finis avant le "

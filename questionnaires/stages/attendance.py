@@ -8,7 +8,7 @@ depend on: an attendance mark, a slot (its kind or date) or a stage (its last da
 
 An ORM-enabled bulk UPDATE or DELETE of those tables (`session.execute(update(Slot)…)`) cannot
 say which stages it touched: every summary is recomputed after it. Writes that bypass the
-session altogether (bulk `insert()` in the benchmark) call `refresh_presence` themselves.
+session altogether (bulk `insert()` in the benchmark) call `refresh_attendance_summary` themselves.
 """
 from itertools import chain
 
@@ -29,7 +29,7 @@ def _on_last_day():
     return Slot.date == last_day
 
 
-def refresh_presence(session: Session, stage_ids=None) -> None:
+def refresh_attendance_summary(session: Session, stage_ids=None) -> None:
     """Recompute the summary of the participants of `stage_ids` (ids or a select; None: all)."""
     present = Attendance.status == "present"
     statement = update(Participant)
@@ -59,7 +59,7 @@ def _refresh_after_flush(session: Session, flush_context) -> None:
     """After a flush that wrote marks, slots or stages, bring their participants' summary in step."""
     stage_ids = _touched_stages(session)
     if stage_ids:
-        refresh_presence(session, sorted(stage_ids))
+        refresh_attendance_summary(session, sorted(stage_ids))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -70,5 +70,5 @@ def _refresh_after_bulk_write(state) -> object:
     if not any(mapper.class_ in (Attendance, Slot, Stage) for mapper in state.all_mappers):
         return None
     result = state.invoke_statement()
-    refresh_presence(state.session)
+    refresh_attendance_summary(state.session)
     return result

@@ -1,4 +1,5 @@
 """The base of every form: Flask-WTF (CSRF) with WTForms' own French messages."""
+from flask import request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -95,8 +96,6 @@ class MultiCheckboxField(SelectMultipleField):
 
 def posted_json():
     """The request's JSON body, or None if it is absent, invalid or absurdly nested."""
-    from flask import request
-
     try:
         return request.get_json(silent=True)
     except RecursionError:  # json raises it, not a ValueError, for '[[[[…' bombs

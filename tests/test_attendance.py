@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.models import Attendance, Participant, Slot, Stage
-from questionnaires.stages.attendance import refresh_presence
+from questionnaires.stages.attendance import refresh_attendance_summary
 
 from conftest import csrf_token
 
@@ -124,6 +124,6 @@ def test_refresh_presence_repairs_rows_written_around_the_orm(demo):
     with demo.app_context():
         db.session.connection().execute(db.update(Participant.__table__).values(went_out=False))
         assert _stored() != _from_marks()
-        refresh_presence(db.session)
+        refresh_attendance_summary(db.session)
         db.session.commit()
         _assert_in_step()
