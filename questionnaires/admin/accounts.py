@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from questionnaires.auth.accounts import AccountError, create_account
 from questionnaires.privacy import audit
 from questionnaires.extensions import db
 from questionnaires.models import User
@@ -27,19 +28,16 @@ def account_new():
     """Create an account with a first password."""
     form = NewAccountForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(select(User.id).where(User.email == email)):
-            form.email.errors.append("Un compte existe déjà pour cette adresse.")
+        try:
+            user = create_account(form.email.data, form.name.data, form.role.data,
+                                  form.password.data, active=form.active.data)
+        except AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
         else:
-            user = User(email=email, name=form.name.data.strip(), role=form.role.data,
-                        active=form.active.data)
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.flush()
             audit.record("account", target_type="user", target_id=user.id,
                          detail=f"compte créé ({ROLES[user.role]})")
             db.session.commit()
-            flash(f"Compte créé pour {email}.", "success")
+            flash(f"Compte créé pour {user.email}.", "success")
             return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, title="Nouveau compte",
                            hint=PASSWORD_HINT)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from questionnaires.text import CONTROL
 from questionnaires.models import MAX_STAGE_DAYS
+from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
 from questionnaires.models.values import (
     ATTENDANCE,
     GENDERS,
@@ -31,7 +32,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STAGE = {
     "title": ("text", True, 200), "theme": ("text", True, 80), "start": ("date", True, None),
     "end": ("date", True, None), "territory": ("text", False, 120),
-    "capacity": ("int", False, (1, 100)), "followup_months": ("int", False, (1, 24)),
+    "capacity": ("int", False, CAPACITY_RANGE), "followup_months": ("int", False, FOLLOWUP_MONTHS_RANGE),
 }
 LISTS = {
     "venues": {"name": ("text", True, 160), "city": ("text", False, 120),

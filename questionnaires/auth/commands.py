@@ -3,9 +3,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from questionnaires.auth.accounts import AccountError, create_account
 from questionnaires.extensions import db
-from questionnaires.models import FollowupInvitation, Participant, User
-from questionnaires.models.user import PASSWORD_MIN_LENGTH
+from questionnaires.models import FollowupInvitation, Participant
 from questionnaires.models.values import ROLES
 from questionnaires.tokens import hash_for
 
@@ -40,15 +40,9 @@ def users():
 @click.option("--role", type=click.Choice(list(ROLES)), default="team", show_default=True)
 @click.option("--password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True)
 def users_create(email: str, name: str, role: str, password: str):
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.UsageError("Adresse e-mail invalide.")
-    if len(password) < PASSWORD_MIN_LENGTH:  # the admin pages' rule
-        raise click.UsageError(f"Le mot de passe doit faire au moins {PASSWORD_MIN_LENGTH} caractères.")
-    if db.session.scalar(select(User).where(User.email == email)):
-        raise click.UsageError(f"Un compte existe déjà pour {email}.")
-    user = User(email=email, name=name, role=role)
-    user.set_password(password)
-    db.session.add(user)
+    try:
+        user = create_account(email, name, role, password)
+    except AccountError as error:
+        raise click.UsageError(str(error)) from None
     db.session.commit()
-    click.echo(f"Compte créé : {email} ({ROLES[role]}).")
+    click.echo(f"Compte créé : {user.email} ({ROLES[role]}).")

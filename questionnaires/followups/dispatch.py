@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from questionnaires.extensions import db
-from questionnaires.followups import mail
+from questionnaires import mail
 from questionnaires.followups.messages import compose
 from questionnaires.followups.plan import (
     followed_by, is_expired, plan_recent, plan_reminders, retry_delay,

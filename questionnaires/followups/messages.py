@@ -2,14 +2,14 @@
 from datetime import datetime
 
 
-from questionnaires.followups import mail
+from questionnaires import mail
 from questionnaires.followups.progress import cards, link_url
 from questionnaires.followups.settings import Settings
 from questionnaires.followups.plan import (
     followed_by,
     link_expires_on,
 )
-from questionnaires.models import FollowupInvitation, FollowupMessage
+from questionnaires.models import FollowupMessage
 
 SUBJECTS = {
     "invitation": "Suivi à 3 mois du stage « {title} »",

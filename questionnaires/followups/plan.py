@@ -16,12 +16,13 @@ from questionnaires.clock import add_months
 from questionnaires.extensions import db
 from questionnaires.followups.settings import Settings
 from questionnaires.models import FollowupInvitation, FollowupMessage, Participant, Referent, Stage
+from questionnaires.models.stage import FOLLOWUP_MONTHS_RANGE
 from questionnaires.tokens import fresh_link
 
 #: Participants whose referent is asked about them (not those who withdrew before the start)
 FOLLOWED = ("inscrit", "abandon")
 #: The longest follow-up delay a stage may have (its check constraint)
-MAX_MONTHS = 24
+MAX_MONTHS = FOLLOWUP_MONTHS_RANGE[1]
 
 
 # Dates ----------------------------------------------------------------------------------------

@@ -21,6 +21,10 @@ from questionnaires.models.values import PERIODS, SLOT_KINDS, sql_in
 
 #: Longest stage the calendar grid accepts (a stage is one week; two leave room for a split one).
 MAX_STAGE_DAYS = 14
+#: A stage's places, inclusive: the check constraint, the stage form and the archive use these
+CAPACITY_RANGE = (1, 100)
+#: Months from a stage's last day to the referents' follow-up, inclusive (same three users)
+FOLLOWUP_MONTHS_RANGE = (1, 24)
 
 slot_professionals = Table(
     "slot_professional",
@@ -40,8 +44,9 @@ class Stage(db.Model):
 
     __table_args__ = (
         CheckConstraint("end_date >= start_date", "ends_after_start"),
-        CheckConstraint("capacity BETWEEN 1 AND 100", "capacity_range"),
-        CheckConstraint("followup_months BETWEEN 1 AND 24", "followup_range"),
+        CheckConstraint("capacity BETWEEN {} AND {}".format(*CAPACITY_RANGE), "capacity_range"),
+        CheckConstraint("followup_months BETWEEN {} AND {}".format(*FOLLOWUP_MONTHS_RANGE),
+                        "followup_range"),
         CheckConstraint("length(trim(title)) > 0", "title_not_blank"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

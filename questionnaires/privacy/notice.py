@@ -1,6 +1,8 @@
 """Blueprint "notice": the public privacy notice (RGPD), readable without logging in."""
 from flask import Blueprint, current_app, render_template, request
 
+from questionnaires import mail
+
 bp = Blueprint("notice", __name__)
 
 
@@ -24,6 +26,4 @@ def page():
 
 def privacy_contact() -> str:
     """The address the privacy notice gives for requests about one's data."""
-    config = current_app.config
-    return config.get("PRIVACY_CONTACT") or config.get("MAIL_REPLY_TO") \
-        or config["MAIL_DEFAULT_SENDER"]
+    return current_app.config.get("PRIVACY_CONTACT") or mail.reply_to()

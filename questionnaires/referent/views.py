@@ -13,6 +13,7 @@ from flask import (
 )
 
 from questionnaires.followups import progress
+from questionnaires import mail
 from questionnaires.engine.answers import is_shown
 from questionnaires.extensions import db
 from questionnaires.web.forms import posted_json
@@ -43,7 +44,7 @@ def _stop(code: int, title: str, message: str, as_json: bool):
 
 
 def _contact() -> str:
-    return current_app.config.get("MAIL_REPLY_TO") or current_app.config["MAIL_DEFAULT_SENDER"]
+    return mail.reply_to()
 
 
 def _invitation(token: str, as_json: bool = False):

@@ -7,7 +7,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from questionnaires.followups.actions import after_email_change, resend, send_now
-from questionnaires.followups import mail
+from questionnaires import mail
 from questionnaires.extensions import db
 from questionnaires.web.headers import allow_inline_styles
 from questionnaires.followups.status import stage_summaries

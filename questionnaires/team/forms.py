@@ -18,6 +18,7 @@ from wtforms.validators import (
 from questionnaires import clock
 from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
 from questionnaires.models import MAX_STAGE_DAYS, values
+from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -47,11 +48,12 @@ class StageForm(FrenchForm):
     capacity = IntegerField(
         "Places", default=10,
         validators=[InputRequired(REQUIRED),
-                    NumberRange(1, 100, "Entre 1 et 100 places.")],
+                    NumberRange(*CAPACITY_RANGE, "Entre {} et {} places.".format(*CAPACITY_RANGE))],
     )
     followup_months = IntegerField(
         "Suivi des référents après (mois)", default=3,
-        validators=[InputRequired(REQUIRED), NumberRange(1, 24, "Entre 1 et 24 mois.")],
+        validators=[InputRequired(REQUIRED), NumberRange(*FOLLOWUP_MONTHS_RANGE,
+                                                        "Entre {} et {} mois.".format(*FOLLOWUP_MONTHS_RANGE))],
     )
 
     def validate_end_date(self, field):

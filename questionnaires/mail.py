@@ -1,5 +1,9 @@
 """Mails: rendered from templates/email/ (plain text and HTML), sent by Flask-Mail over SMTP, or
-kept in the local outbox ("Boîte d'envoi") when no MAIL_SERVER is configured."""
+kept in the local outbox ("Boîte d'envoi") when no MAIL_SERVER is configured.
+
+Shared by every capability that writes to people; what is due and when is theirs (the
+follow-up's dispatch pass claims each message before calling `deliver`).
+"""
 import smtplib
 from dataclasses import dataclass
 
@@ -36,7 +40,8 @@ def sender() -> tuple[str, str]:
 
 
 def reply_to() -> str:
-    """Where answers to the mails go (MAIL_REPLY_TO, else the sender)."""
+    """Where answers to the mails go (MAIL_REPLY_TO, else the sender): the contact that mails
+    and the referent's pages give."""
     return current_app.config.get("MAIL_REPLY_TO") or current_app.config["MAIL_DEFAULT_SENDER"]
 
 
