@@ -1,7 +1,7 @@
 """Blueprint "participant": the individual bilan on a tablet, opened by a personal link."""
 
 from flask import (
-    Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
+    Blueprint, abort, jsonify, redirect, render_template, request, session, url_for,
 )
 
 from questionnaires import clock
@@ -21,14 +21,10 @@ LOCKED = ("Les bilans de ce stage sont clos : vos réponses sont bien enregistr�
           "plus être modifiées. Pour toute question, adressez-vous à l'équipe.")
 
 
-def _link_days() -> int:
-    return current_app.config["BILAN_LINK_DAYS"]
-
-
 @bp.route("/b/<token>")
 def open_link(token: str):
     """The personal link: checks it, remembers the participant in the session, resumes."""
-    check = bilan.find_by_token(token, clock.today(), _link_days())
+    check = bilan.find_by_token(token, clock.today(), bilan.link_days())
     if check.participant is None:
         return render_error(404, "Lien inconnu",
                             "Ce lien ne correspond à aucun bilan. Vérifiez qu'il est recopié en "
@@ -50,7 +46,7 @@ def _current():
     if participant is None:
         abort(404, description="Aucun bilan n'est ouvert sur cette tablette. Ouvrez votre lien "
                                "personnel (ou scannez votre QR code) pour commencer.")
-    if clock.today() > bilan.link_expires_on(participant, _link_days()):
+    if clock.today() > bilan.link_expires_on(participant, bilan.link_days()):
         session.pop(SESSION_KEY, None)
         abort(410, description="Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe.")
     if response is None:

@@ -1,7 +1,7 @@
 """Team pages for a stage's bilans: status, read-only answers, links sheet, lock, collective bilan."""
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -64,7 +64,7 @@ def bilan_view(stage_id: int, participant_id: int):
         "team/bilan_view.html", stage=stage, participant=participant, response=response,
         definition=definition, slots={k: label for k, label in activity_choices(stage)},
         status=bilan.status(response), form=ConfirmForm(), referents=referents,
-        expires=bilan.link_expires_on(participant, _days()), link=_link(participant),
+        expires=bilan.link_expires_on(participant, bilan.link_days()), link=_link(participant),
     )
 
 
@@ -98,10 +98,6 @@ def bilan_new_link(stage_id: int, participant_id: int):
     return redirect(url_for("team.bilan_view", stage_id=stage.id, participant_id=participant.id))
 
 
-def _days() -> int:
-    return current_app.config["BILAN_LINK_DAYS"]
-
-
 def _link(participant) -> str:
     return url_for("participant.open_link", token=bilan.link_token(participant), _external=True)
 
@@ -114,7 +110,8 @@ def bilan_links(stage_id: int):
     for participant in stage.enrolled:
         link = _link(participant)
         svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", omitsize=True)
-        cards.append((participant, link, Markup(svg), bilan.link_expires_on(participant, _days())))
+        expires = bilan.link_expires_on(participant, bilan.link_days())
+        cards.append((participant, link, Markup(svg), expires))
     return render_template("team/bilan_links.html", stage=stage, cards=cards, today=clock.today())
 
 
