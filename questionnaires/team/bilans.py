@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 from questionnaires import clock
 from questionnaires.participant import bilan
 from questionnaires.engine.definitions import get_definition
-from questionnaires.engine.answers import merge, validate_answers
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Response
 from questionnaires.clock import utcnow
 from questionnaires.engine.forms import build_form
+from questionnaires.stages import collective as collective_bilan
 from questionnaires.stages.programme import activity_choices
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm
@@ -33,9 +33,8 @@ def bilans(stage_id: int):
     stage = stage_or_404(stage_id)
     responses = _responses_by_participant(stage)
     rows = [(p, responses.get(p.id), bilan.status(responses.get(p.id))) for p in stage.enrolled]
-    collective = db.session.scalar(select(Response).where(
-        Response.stage_id == stage.id, Response.questionnaire == "bilan-collectif"))
-    return render_template("team/bilans.html", stage=stage, rows=rows, collective=collective,
+    return render_template("team/bilans.html", stage=stage, rows=rows,
+                           collective=collective_bilan.response_of(stage),
                            form=ConfirmForm())
 
 
@@ -119,28 +118,20 @@ def bilan_links(stage_id: int):
 def collective(stage_id: int):
     """The collective bilan, filled by the team at the end-of-stage group session."""
     stage = stage_or_404(stage_id)
-    response = db.session.scalar(select(Response).where(
-        Response.stage_id == stage.id, Response.questionnaire == "bilan-collectif"))
-    definition = get_definition("bilan-collectif", response.version if response else None)
-    choices = activity_choices(stage)
-    questions = definition.section_questions()
+    response = collective_bilan.response_of(stage)
+    definition = collective_bilan.definition_of(response)
+    questions, choices = definition.section_questions(), activity_choices(stage)
     form = build_form(questions, choices, response.answers if response else {},
                       formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.csrf_valid():
         final = request.form.get("action") == "valider"
-        answers, errors = validate_answers(questions, form.raw_answers(), [k for k, _ in choices],
-                                           complete=final)
+        response, errors = collective_bilan.save(stage, response, form.raw_answers(),
+                                                 [key for key, _ in choices], final=final,
+                                                 now=utcnow())
         for question_id, message in errors.items():
             if question_id in form:
                 form[question_id].errors = [message]
         if not errors:
-            if response is None:
-                response = Response(stage=stage, questionnaire=definition.id,
-                                    version=definition.version, answers={})
-                db.session.add(response)
-            response.answers = merge({}, answers)
-            if final and response.submitted_at is None:
-                response.submitted_at = utcnow()
             db.session.commit()
             flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
             return redirect(url_for("team.bilans", stage_id=stage.id))
