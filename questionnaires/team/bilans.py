@@ -9,10 +9,10 @@ from sqlalchemy.orm import selectinload
 from questionnaires import clock
 from questionnaires.participant import bilan
 from questionnaires.engine.definitions import get_definition
+from questionnaires.engine.answers import read_answers, redisplayed
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Response
 from questionnaires.clock import utcnow
-from questionnaires.engine.forms import build_form
 from questionnaires.stages import collective as collective_bilan
 from questionnaires.stages.programme import activity_choices
 from questionnaires.team.blueprint import bp
@@ -121,19 +121,21 @@ def collective(stage_id: int):
     response = collective_bilan.response_of(stage)
     definition = collective_bilan.definition_of(response)
     questions, choices = definition.section_questions(), activity_choices(stage)
-    form = build_form(questions, choices, response.answers if response else {},
-                      formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.csrf_valid():
-        final = request.form.get("action") == "valider"
-        response, errors = collective_bilan.save(stage, response, form.raw_answers(),
-                                                 [key for key, _ in choices], final=final,
-                                                 now=utcnow())
-        for question_id, message in errors.items():
-            if question_id in form:
-                form[question_id].errors = [message]
-        if not errors:
-            db.session.commit()
-            flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
-            return redirect(url_for("team.bilans", stage_id=stage.id))
+    form = ConfirmForm()  # the CSRF token only: the questions are written by render_question
+    displayed, errors = (response.answers if response else {}), {}
+    if request.method == "POST":
+        raw = read_answers(questions, request.form)
+        displayed = redisplayed(displayed, raw)
+        if form.validate():
+            final = request.form.get("action") == "valider"
+            response, errors = collective_bilan.save(stage, response, raw,
+                                                     [key for key, _ in choices], final=final,
+                                                     now=utcnow())
+            if not errors:
+                db.session.commit()
+                flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
+                return redirect(url_for("team.bilans", stage_id=stage.id))
+    # Shown again after a post only when it was refused (an error, or an expired page).
     return render_template("team/collective.html", stage=stage, form=form, definition=definition,
-                           questions=questions, response=response)
+                           questions=questions, displayed=displayed,
+                           errors=errors, activities=choices, refused=request.method == "POST")

@@ -77,7 +77,8 @@
   function questions() { return form.querySelectorAll("fieldset[data-question]"); }
   function apply(fieldset, value) {
     var type = fieldset.dataset.type;
-    var inputs = fieldset.querySelectorAll("input, textarea");
+    // Not the hidden "--present" marker beside tick boxes: it is no answer.
+    var inputs = fieldset.querySelectorAll("input:not([type=hidden]), textarea");
     if (type === "texte_court" || type === "texte_long") { inputs[0].value = value || ""; return; }
     if (type === "consentement") { inputs[0].checked = !!value; return; }
     var wanted = Array.isArray(value) ? value.map(String) : [String(value)];
