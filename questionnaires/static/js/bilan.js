@@ -74,7 +74,6 @@
   }
   function waiting() { return Object.keys(pending).length > 0; }
 
-  function questions() { return form.querySelectorAll("fieldset[data-question]"); }
   function apply(fieldset, value) {
     var type = fieldset.dataset.type;
     // Not the hidden "--present" marker beside tick boxes: it is no answer.
@@ -85,16 +84,6 @@
     inputs.forEach(function (input) { input.checked = wanted.indexOf(input.value) !== -1; });
   }
   function byId(id) { return form.querySelector('fieldset[data-question="' + id + '"]'); }
-
-  // Conditional questions follow the answers on the page.
-  function refreshConditions() {
-    questions().forEach(function (fieldset) {
-      if (!fieldset.dataset.shownIf) return;
-      var rule = JSON.parse(fieldset.dataset.shownIf);
-      var target = byId(rule.question);
-      if (target) fieldset.hidden = rule["in"].indexOf(Answers.valueOf(target)) === -1;
-    });
-  }
 
   var flush = Answers.saver({
     url: form.dataset.autosave,
@@ -120,7 +109,7 @@
   Answers.watch(form, function (fieldset) {
     pending[fieldset.dataset.question] = Answers.valueOf(fieldset);
     persist();
-    refreshConditions();
+    Answers.refreshConditions(form);
     clearTimeout(timer);
     timer = setTimeout(flush, fieldset.dataset.type.indexOf("texte") === 0 ? 800 : 0);
   });
@@ -137,6 +126,6 @@
     var fieldset = byId(id);
     if (fieldset) apply(fieldset, pending[id]);
   });
-  refreshConditions();
+  Answers.refreshConditions(form);
   if (waiting()) flush();
 })();
