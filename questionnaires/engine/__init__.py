@@ -1,4 +1,5 @@
-"""The questionnaire engine: definitions, answers, forms and the one renderer of questions.
+"""The questionnaire engine: definitions, answers (checked, and read from a post) and the one
+renderer of questions.
 
 Nothing here knows about stages or people: the participant, referent and team pages give it
 definitions and raw answers, and get back clean answers, errors and HTML.

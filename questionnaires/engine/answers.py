@@ -4,6 +4,11 @@ import unicodedata
 from questionnaires.engine.definitions import MAX_LENGTH, SCALE, YES_NO, Definition, Question
 from questionnaires.text import CONTROL
 
+#: Question types answered by a list of ticked boxes. A list with nothing ticked posts nothing,
+#: so the page writes a hidden "<name>--present" marker beside it (render.py).
+MULTIPLE = ("choix_multiples", "activites")
+PRESENT = "--present"
+
 
 def is_shown(question: Question, answers: dict) -> bool:
     """Whether a conditional question applies, given the other answers."""
@@ -33,7 +38,7 @@ def clean_value(question: Question, raw, activity_keys=()) -> tuple[object, str 
         allowed = {c.value for c in question.choices}
         return (raw, None) if isinstance(raw, str) and raw in allowed else \
             (None, "Choisissez une réponse dans la liste.")
-    if kind in ("choix_multiples", "activites"):
+    if kind in MULTIPLE:
         allowed = [c.value for c in question.choices] if kind == "choix_multiples" \
             else list(activity_keys)
         values = raw if isinstance(raw, list) else [raw]
@@ -94,6 +99,40 @@ def validate_answers(questions, raw: dict, activity_keys=(), *, complete: bool,
                 and question.id not in errors:
             errors[question.id] = "Cette question attend une réponse."
     return answers, errors
+
+
+def read_answers(questions, form, prefix: str = "", *, partial: bool = False) -> dict:
+    """What a form post says for each question, as validate_answers expects it.
+
+    `form` is the posted MultiDict (the view passes request.form); each question's field is
+    named `prefix` + its id. A page whose form holds every question it reads (a tablet step, the
+    collective bilan) reads them all, and a question missing from the post is unanswered: that
+    is what a browser posts for an empty tick list or an unticked box. A `partial` page (the
+    referent's, where only the cards being answered carry fields) reads only the questions on
+    it: those whose field was posted, or, for a tick list, its "--present" marker. (A consent
+    box has no marker: on a partial page only a ticked one would be read; none is asked there.)
+    """
+    raw = {}
+    for question in questions:
+        name = prefix + question.id
+        if partial and (name + PRESENT if question.type in MULTIPLE else name) not in form:
+            continue
+        if question.type in MULTIPLE:
+            raw[question.id] = form.getlist(name)
+        elif question.type == "consentement":
+            raw[question.id] = name in form
+        else:
+            raw[question.id] = form.get(name)
+    return raw
+
+
+def redisplayed(stored: dict, raw: dict) -> dict:
+    """The answers a refused post shows again: what was posted, else what was stored.
+
+    A field absent from the post keeps showing the stored answer; an empty tick list or an
+    unticked box shows as posted.
+    """
+    return {**(stored or {}), **{key: value for key, value in raw.items() if value is not None}}
 
 
 def merge(stored: dict, answers: dict) -> dict:

@@ -53,8 +53,3 @@ def face(level) -> Markup:
 def yes_no(value) -> Markup:
     """The pictogram of "oui", "non" or "je ne sais pas"."""
     return YES_NO.get(value, _DONT_KNOW)
-
-
-def speaker() -> Markup:
-    return SPEAKER
-

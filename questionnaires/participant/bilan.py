@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -31,6 +32,11 @@ def link_token(participant: Participant) -> str:
 def link_url(participant: Participant, public_url: str) -> str:
     """The participant's personal link on the service's public address (PUBLIC_URL)."""
     return public_url.rstrip("/") + LINK_PATH.format(token=link_token(participant))
+
+
+def link_days() -> int:
+    """How many days a bilan link works after the stage (BILAN_LINK_DAYS, config.py)."""
+    return current_app.config["BILAN_LINK_DAYS"]
 
 
 def link_expires_on(participant: Participant, days: int) -> date:

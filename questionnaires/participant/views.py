@@ -1,7 +1,7 @@
 """Blueprint "participant": the individual bilan on a tablet, opened by a personal link."""
 
 from flask import (
-    Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
+    Blueprint, abort, jsonify, redirect, render_template, request, session, url_for,
 )
 
 from questionnaires import clock
@@ -9,8 +9,7 @@ from questionnaires.participant import bilan
 from questionnaires.web.errors import render_error
 from questionnaires.extensions import db
 from questionnaires.web.forms import FrenchForm, posted_json
-from questionnaires.engine.answers import is_shown
-from questionnaires.engine.forms import build_form
+from questionnaires.engine.answers import is_shown, read_answers, redisplayed
 from questionnaires.stages.programme import activity_choices
 
 bp = Blueprint("participant", __name__)
@@ -21,14 +20,10 @@ LOCKED = ("Les bilans de ce stage sont clos : vos réponses sont bien enregistr�
           "plus être modifiées. Pour toute question, adressez-vous à l'équipe.")
 
 
-def _link_days() -> int:
-    return current_app.config["BILAN_LINK_DAYS"]
-
-
 @bp.route("/b/<token>")
 def open_link(token: str):
     """The personal link: checks it, remembers the participant in the session, resumes."""
-    check = bilan.find_by_token(token, clock.today(), _link_days())
+    check = bilan.find_by_token(token, clock.today(), bilan.link_days())
     if check.participant is None:
         return render_error(404, "Lien inconnu",
                             "Ce lien ne correspond à aucun bilan. Vérifiez qu'il est recopié en "
@@ -50,7 +45,7 @@ def _current():
     if participant is None:
         abort(404, description="Aucun bilan n'est ouvert sur cette tablette. Ouvrez votre lien "
                                "personnel (ou scannez votre QR code) pour commencer.")
-    if clock.today() > bilan.link_expires_on(participant, _link_days()):
+    if clock.today() > bilan.link_expires_on(participant, bilan.link_days()):
         session.pop(SESSION_KEY, None)
         abort(410, description="Ce lien n'est plus valable. Demandez un nouveau lien à l'équipe.")
     if response is None:
@@ -72,20 +67,23 @@ def step(number: int):
     # The programme is read only for a section that asks about it (one query less elsewhere).
     asks_activities = any(q.type == "activites" for q in section.questions)
     choices = activity_choices(participant.stage) if asks_activities else []
-    form = build_form(section.questions, choices, response.answers,
-                      formdata=request.form if request.method == "POST" else None)
+    form = FrenchForm()  # the CSRF token only: the questions are written by render_question
+    displayed = response.answers or {}
     errors = {}
     if request.method == "POST":
         if locked:
             return render_error(409, "Bilan clos", LOCKED)
-        if not form.csrf_valid():
+        if not form.validate():
             return render_error(400, "Page expirée",
                                 "La page est restée ouverte trop longtemps. Vos réponses déjà "
                                 "enregistrées sont gardées : rechargez la page.")
         action = request.form.get("action", "suivant")
-        errors = bilan.save_answers(response, form.raw_answers(), section.questions,
+        raw = read_answers(section.questions, request.form)
+        displayed = redisplayed(displayed, raw)
+        errors = bilan.save_answers(response, raw, section.questions,
                                     complete=action != "precedent",
-                                    activity_keys=list(form.activity_keys), definition=definition)
+                                    activity_keys=[key for key, _ in choices],
+                                    definition=definition)
         db.session.commit()
         if action == "precedent":
             response.resume_section = number - 1
@@ -93,16 +91,14 @@ def step(number: int):
             return redirect(url_for("participant.step", number=number - 1))
         if not errors:
             return _advance(response, number, len(sections))
-        for question_id, message in errors.items():
-            if question_id in form:
-                form[question_id].errors = [message]
     elif response.resume_section != number and not locked:
         response.resume_section = number
         db.session.commit()
     return render_template(
         "participant/step.html", participant=participant, definition=definition,
         section=section, number=number, total=len(sections), form=form, errors=errors,
-        answers=response.answers, locked=locked, is_shown=is_shown, submitted=response.submitted_at is not None,
+        displayed=displayed, activities=choices, answers=response.answers, locked=locked,
+        is_shown=is_shown, submitted=response.submitted_at is not None,
     ), 422 if errors else 200
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from questionnaires import tokens
-from questionnaires.engine.answers import merge, validate_answers
+from questionnaires.engine.answers import MULTIPLE, merge, validate_answers
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
 from questionnaires.followups.plan import is_expired
@@ -21,7 +21,6 @@ from questionnaires.models import FollowupHandover, FollowupInvitation, Particip
 
 #: What a referent who lost sight of someone can still tell; the observations are dropped
 KEPT_WHEN_LOST = ("nouvelles", "commentaire")
-MULTIPLE = ("choix_multiples", "activites")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from flask import (
 
 from questionnaires.followups import progress
 from questionnaires import mail
-from questionnaires.engine.answers import is_shown
+from questionnaires.engine.answers import is_shown, read_answers
 from questionnaires.extensions import db
 from questionnaires.web.forms import posted_json
 from questionnaires.web.headers import REFERRER_POLICY
@@ -67,19 +67,6 @@ def _cards_by_id(invitation) -> dict:
     return {str(card.participant.id): card for card in progress.cards(invitation)}
 
 
-def _raw(prefix: str, questions) -> dict:
-    """The posted answers of one card, for the questions actually present in the form."""
-    raw = {}
-    for question in questions:
-        name = f"{prefix}{question.id}"
-        if question.type in replies.MULTIPLE:
-            if f"{name}--present" in request.form:
-                raw[question.id] = request.form.getlist(name)
-        elif name in request.form:
-            raw[question.id] = request.form.get(name)
-    return raw
-
-
 def _worth_saving(raw: dict, response) -> bool:
     """An untouched card posts only its empty comment box: that must not create a draft."""
     return bool(raw) and (response is not None or any(v not in ("", None, []) for v in raw.values()))
@@ -101,11 +88,12 @@ def page(token: str):
         return _error(400, "Personne inconnue", TAMPERED)
     errors: dict = {}
     for pid, card in cards.items():
-        raw = _raw(f"p{pid}-", replies.questions(card.response, card.participant))
+        raw = read_answers(replies.questions(card.response, card.participant), request.form,
+                           f"p{pid}-", partial=True)
         if _worth_saving(raw, card.response):
             errors[pid] = replies.save(invitation, card.participant, raw)
     part_b = progress.part_b(invitation)
-    raw_b = _raw("b-", replies.questions(part_b, None))
+    raw_b = read_answers(replies.questions(part_b, None), request.form, "b-", partial=True)
     if _worth_saving(raw_b, part_b):
         errors["b"] = replies.save(invitation, None, raw_b)
     db.session.commit()

@@ -1,7 +1,7 @@
 """Team pages for a stage's bilans: status, read-only answers, links sheet, lock, collective bilan."""
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 from questionnaires import clock
 from questionnaires.participant import bilan
 from questionnaires.engine.definitions import get_definition
-from questionnaires.engine.answers import merge, validate_answers
+from questionnaires.engine.answers import read_answers, redisplayed
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Response
 from questionnaires.clock import utcnow
-from questionnaires.engine.forms import build_form
+from questionnaires.stages import collective as collective_bilan
 from questionnaires.stages.programme import activity_choices
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm
@@ -33,9 +33,8 @@ def bilans(stage_id: int):
     stage = stage_or_404(stage_id)
     responses = _responses_by_participant(stage)
     rows = [(p, responses.get(p.id), bilan.status(responses.get(p.id))) for p in stage.enrolled]
-    collective = db.session.scalar(select(Response).where(
-        Response.stage_id == stage.id, Response.questionnaire == "bilan-collectif"))
-    return render_template("team/bilans.html", stage=stage, rows=rows, collective=collective,
+    return render_template("team/bilans.html", stage=stage, rows=rows,
+                           collective=collective_bilan.response_of(stage),
                            form=ConfirmForm())
 
 
@@ -64,7 +63,7 @@ def bilan_view(stage_id: int, participant_id: int):
         "team/bilan_view.html", stage=stage, participant=participant, response=response,
         definition=definition, slots={k: label for k, label in activity_choices(stage)},
         status=bilan.status(response), form=ConfirmForm(), referents=referents,
-        expires=bilan.link_expires_on(participant, _days()), link=_link(participant),
+        expires=bilan.link_expires_on(participant, bilan.link_days()), link=_link(participant),
     )
 
 
@@ -98,10 +97,6 @@ def bilan_new_link(stage_id: int, participant_id: int):
     return redirect(url_for("team.bilan_view", stage_id=stage.id, participant_id=participant.id))
 
 
-def _days() -> int:
-    return current_app.config["BILAN_LINK_DAYS"]
-
-
 def _link(participant) -> str:
     return url_for("participant.open_link", token=bilan.link_token(participant), _external=True)
 
@@ -114,7 +109,8 @@ def bilan_links(stage_id: int):
     for participant in stage.enrolled:
         link = _link(participant)
         svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", omitsize=True)
-        cards.append((participant, link, Markup(svg), bilan.link_expires_on(participant, _days())))
+        expires = bilan.link_expires_on(participant, bilan.link_days())
+        cards.append((participant, link, Markup(svg), expires))
     return render_template("team/bilan_links.html", stage=stage, cards=cards, today=clock.today())
 
 
@@ -122,30 +118,24 @@ def bilan_links(stage_id: int):
 def collective(stage_id: int):
     """The collective bilan, filled by the team at the end-of-stage group session."""
     stage = stage_or_404(stage_id)
-    response = db.session.scalar(select(Response).where(
-        Response.stage_id == stage.id, Response.questionnaire == "bilan-collectif"))
-    definition = get_definition("bilan-collectif", response.version if response else None)
-    choices = activity_choices(stage)
-    questions = definition.section_questions()
-    form = build_form(questions, choices, response.answers if response else {},
-                      formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.csrf_valid():
-        final = request.form.get("action") == "valider"
-        answers, errors = validate_answers(questions, form.raw_answers(), [k for k, _ in choices],
-                                           complete=final)
-        for question_id, message in errors.items():
-            if question_id in form:
-                form[question_id].errors = [message]
-        if not errors:
-            if response is None:
-                response = Response(stage=stage, questionnaire=definition.id,
-                                    version=definition.version, answers={})
-                db.session.add(response)
-            response.answers = merge({}, answers)
-            if final and response.submitted_at is None:
-                response.submitted_at = utcnow()
-            db.session.commit()
-            flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
-            return redirect(url_for("team.bilans", stage_id=stage.id))
+    response = collective_bilan.response_of(stage)
+    definition = collective_bilan.definition_of(response)
+    questions, choices = definition.section_questions(), activity_choices(stage)
+    form = ConfirmForm()  # the CSRF token only: the questions are written by render_question
+    displayed, errors = (response.answers if response else {}), {}
+    if request.method == "POST":
+        raw = read_answers(questions, request.form)
+        displayed = redisplayed(displayed, raw)
+        if form.validate():
+            final = request.form.get("action") == "valider"
+            response, errors = collective_bilan.save(stage, response, raw,
+                                                     [key for key, _ in choices], final=final,
+                                                     now=utcnow())
+            if not errors:
+                db.session.commit()
+                flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
+                return redirect(url_for("team.bilans", stage_id=stage.id))
+    # Shown again after a post only when it was refused (an error, or an expired page).
     return render_template("team/collective.html", stage=stage, form=form, definition=definition,
-                           questions=questions, response=response)
+                           questions=questions, displayed=displayed,
+                           errors=errors, activities=choices, refused=request.method == "POST")

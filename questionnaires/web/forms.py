@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, RadioInput
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.widgets.core import clean_key
 
 from questionnaires.text import CONTROL
@@ -68,12 +68,6 @@ def quick_html_params(**kwargs) -> Markup:
         elif value is not False:
             params.append(f'{escape(key)}="{escape(value)}"')
     return Markup(" ".join(params))
-
-
-class QuickRadioInput(RadioInput):
-    """A radio option rendered with quick_html_params."""
-
-    html_params = staticmethod(quick_html_params)
 
 
 class QuickCheckboxInput(CheckboxInput):

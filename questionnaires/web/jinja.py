@@ -8,9 +8,7 @@ its banner.
 from flask import Flask, request
 
 from questionnaires.clock import utcnow
-from questionnaires.engine.forms import choice_options
-from questionnaires.engine.pictograms import face, speaker, yes_no
-from questionnaires.engine.render import referent_choices
+from questionnaires.engine.render import render_question
 from questionnaires.followups.status import send_alarm
 from questionnaires.impact.labels import (
     FIGURES, OBJECTIVE_LABELS, ORIENTATION_LABELS, SITUATION_LABELS, UNKNOWN_KEYS,
@@ -35,8 +33,7 @@ def register(app: Flask) -> None:
     for function in FILTERS:
         app.add_template_filter(function)
     app.jinja_env.globals.update(
-        values=values, face=face, yes_no=yes_no, speaker=speaker,
-        choice_options=choice_options, referent_choices=referent_choices, mail_alarm=mail_alarm,
+        values=values, render_question=render_question, mail_alarm=mail_alarm,
         figure_labels=FIGURES, linkable=CONDITIONS, unknown_keys=UNKNOWN_KEYS,
         objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
         situation_labels=SITUATION_LABELS,

@@ -1,6 +1,6 @@
 // What the tablet bilan (bilan.js) and the referent's page (suivi.js) share: reading an answer
-// from its fieldset, showing an error under a question, the save queue, and the guard that
-// sends every answer before a button leaves the page.
+// from its fieldset, conditional questions, showing an error under a question, the save queue,
+// and the guard that sends every answer before a button leaves the page.
 window.Answers = (function () {
   "use strict";
 
@@ -16,6 +16,17 @@ window.Answers = (function () {
     var checked = fieldset.querySelector("input:checked");
     if (!checked) return null;
     return type === "echelle4" ? parseInt(checked.value, 10) : checked.value;
+  }
+
+  // A conditional question (data-shown-if, written by the server's renderer) shows only while
+  // the answer it depends on is one of the allowed values. `scope` holds both questions: the
+  // tablet's form, or one card of the referent's page (each card has its own answers).
+  function refreshConditions(scope) {
+    scope.querySelectorAll("fieldset[data-shown-if]").forEach(function (fieldset) {
+      var rule = JSON.parse(fieldset.dataset.shownIf);
+      var target = scope.querySelector('fieldset[data-question="' + rule.question + '"]');
+      if (target) fieldset.hidden = rule["in"].indexOf(valueOf(target)) === -1;
+    });
   }
 
   function showError(fieldset, message) {
@@ -112,5 +123,6 @@ window.Answers = (function () {
     });
   }
 
-  return { valueOf: valueOf, showError: showError, saver: saver, guardSubmit: guardSubmit, watch: watch };
+  return { valueOf: valueOf, refreshConditions: refreshConditions, showError: showError,
+           saver: saver, guardSubmit: guardSubmit, watch: watch };
 })();

@@ -74,26 +74,16 @@
   }
   function waiting() { return Object.keys(pending).length > 0; }
 
-  function questions() { return form.querySelectorAll("fieldset[data-question]"); }
   function apply(fieldset, value) {
     var type = fieldset.dataset.type;
-    var inputs = fieldset.querySelectorAll("input, textarea");
+    // Not the hidden "--present" marker beside tick boxes: it is no answer.
+    var inputs = fieldset.querySelectorAll("input:not([type=hidden]), textarea");
     if (type === "texte_court" || type === "texte_long") { inputs[0].value = value || ""; return; }
     if (type === "consentement") { inputs[0].checked = !!value; return; }
     var wanted = Array.isArray(value) ? value.map(String) : [String(value)];
     inputs.forEach(function (input) { input.checked = wanted.indexOf(input.value) !== -1; });
   }
   function byId(id) { return form.querySelector('fieldset[data-question="' + id + '"]'); }
-
-  // Conditional questions follow the answers on the page.
-  function refreshConditions() {
-    questions().forEach(function (fieldset) {
-      if (!fieldset.dataset.shownIf) return;
-      var rule = JSON.parse(fieldset.dataset.shownIf);
-      var target = byId(rule.question);
-      if (target) fieldset.hidden = rule["in"].indexOf(Answers.valueOf(target)) === -1;
-    });
-  }
 
   var flush = Answers.saver({
     url: form.dataset.autosave,
@@ -119,7 +109,7 @@
   Answers.watch(form, function (fieldset) {
     pending[fieldset.dataset.question] = Answers.valueOf(fieldset);
     persist();
-    refreshConditions();
+    Answers.refreshConditions(form);
     clearTimeout(timer);
     timer = setTimeout(flush, fieldset.dataset.type.indexOf("texte") === 0 ? 800 : 0);
   });
@@ -136,6 +126,6 @@
     var fieldset = byId(id);
     if (fieldset) apply(fieldset, pending[id]);
   });
-  refreshConditions();
+  Answers.refreshConditions(form);
   if (waiting()) flush();
 })();

@@ -13,15 +13,6 @@
   function waiting() { return Object.keys(pending).length > 0; }
   function cardOf(element) { return element.closest("[data-card]"); }
 
-  // A conditional question follows the answers of its own card.
-  function refresh(card) {
-    card.querySelectorAll("fieldset[data-shown-if]").forEach(function (fieldset) {
-      var rule = JSON.parse(fieldset.dataset.shownIf);
-      var target = card.querySelector('fieldset[data-question="' + rule.question + '"]');
-      if (target) fieldset.hidden = rule["in"].indexOf(Answers.valueOf(target)) === -1;
-    });
-  }
-
   var flush = Answers.saver({
     url: form.dataset.autosave,
     csrf: form.querySelector("input[name=csrf_token]").value,
@@ -58,7 +49,7 @@
     var key = card.dataset.card;
     pending[key] = pending[key] || {};
     pending[key][fieldset.dataset.question] = Answers.valueOf(fieldset);
-    refresh(card);
+    Answers.refreshConditions(card);  // a card's conditions follow its own answers
     clearTimeout(timer);
     timer = setTimeout(flush, fieldset.dataset.type.indexOf("texte") === 0 ? 800 : 0);
   });
@@ -66,5 +57,5 @@
   Answers.guardSubmit(form, flush, waiting, setStatus,
     "Pas de connexion : vos réponses sont encore sur cette page. Réessayez quand la connexion revient.",
     "enregistrer");
-  form.querySelectorAll("[data-card]").forEach(refresh);
+  form.querySelectorAll("[data-card]").forEach(Answers.refreshConditions);
 })();
