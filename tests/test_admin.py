@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, User
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions
+from tests.support.forms import csrf_token
 
 ADMIN = ("admin@example.org", "mot-de-passe-admin")
 

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from questionnaires.extensions import db
 from questionnaires.models import Attendance, Participant, Slot, Stage
 from questionnaires.stages.attendance import refresh_attendance_summary
-
-from conftest import csrf_token
+from tests.support.forms import csrf_token
 
 
 def _from_marks() -> dict[int, tuple[bool, bool, bool]]:

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from questionnaires.privacy import audit
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, Participant
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 
 def _events(app, **where):

@@ -10,8 +10,8 @@ from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupInvitation, FollowupMessage, OutboxMail, Referent
 from questionnaires.clock import utcnow
 from questionnaires.followups.scheduler import build, run_pass
-from tests.conftest import csrf_token
-from tests.followup_support import DUE, make_stage
+from tests.support.factories import DUE, make_stage
+from tests.support.forms import csrf_token
 
 
 def _page(client, url) -> str:

@@ -91,7 +91,7 @@ def test_production_cookies_are_secure_httponly_and_lax(monkeypatch, tmp_path):
 
 
 def test_the_session_cookie_is_set_with_those_flags(tmp_path):
-    from tests.conftest import make_app
+    from tests.support.factories import make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'c.sqlite'}", SESSION_COOKIE_SECURE=True)
     response = app.test_client().get("/connexion", base_url="https://localhost")
@@ -105,7 +105,9 @@ def test_behind_https_a_form_needs_the_same_origin_referer_the_policy_keeps(tmp_
     A browser obeying "no-referrer" sends no Referer, and every form post and autosave would be
     refused in production; "same-origin" sends it to this site only.
     """
-    from tests.conftest import AuthActions, csrf_token, make_app
+    from tests.conftest import AuthActions
+    from tests.support.factories import make_app
+    from tests.support.forms import csrf_token
 
     app = make_app(f"sqlite:///{tmp_path / 'https.sqlite'}", SESSION_COOKIE_SECURE=True)
     AuthActions(app, app.test_client()).create()

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Structure
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 
 def test_a_nul_name_is_refused_in_french_not_a_500(demo, team):

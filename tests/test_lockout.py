@@ -7,7 +7,7 @@ from questionnaires.auth import lockout
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, LoginThrottle
 from questionnaires.clock import utcnow
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 LOCKED = "bloquée jusqu"
 WRONG = "Adresse e-mail ou mot de passe incorrect"
@@ -111,7 +111,7 @@ def test_simultaneous_failures_for_a_new_address_all_count_and_never_fail(app):
     """Eight attempts at once (two workers racing to create the row, lost updates)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tests.browser_support import serve
+    from tests.support.browser import serve
 
     with serve(app) as base, ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(lambda _: _browser_post(base, "course@example.org"), range(8)))

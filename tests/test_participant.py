@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 COMPLETE = {
     1: {"satisfaction_globale": "4", "activites_preferees": ["lun-am"], "experience_groupe": "oui",

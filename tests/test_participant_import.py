@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, Structure
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 GOOD = (
     "Prénom;Nom;Date de naissance;Sexe;Ville;QPV;Référent;Email du référent;Structure;Convention PMSMP\n"

@@ -28,7 +28,8 @@ from questionnaires.privacy.anonymise import (
 )
 from questionnaires.privacy.retention import purge_expired
 from questionnaires.followups.scheduler import build, run_purge
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions
+from tests.support.forms import csrf_token
 
 #: After both demo stages' follow-ups (the sport stage ends on 2026-11-20)
 AFTER_FOLLOWUPS = datetime(2027, 3, 1, 9, tzinfo=timezone.utc)

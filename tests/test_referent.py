@@ -2,12 +2,10 @@
 import html as html_lib
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import event, func, select, update
 
 from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import (
     FollowupHandover,
     FollowupInvitation,
@@ -16,22 +14,11 @@ from questionnaires.models import (
     Response,
 )
 from questionnaires.clock import utcnow
-from tests.conftest import csrf_token
-from tests.followup_support import DUE, make_stage
+from tests.support.forms import csrf_token
 
 COMPLETE = {"nouvelles": "oui", "situation": "formation", "secteur_stage": "oui",
             "apport_stage": "4", "confiance_observee": "3", "mobilite_observee": "3",
             "commentaire": "Entrée en CAP."}
-
-
-@pytest.fixture
-def sent(app):
-    """Two referents of one stage (and Nadia in another stage), invitations sent (outbox)."""
-    with app.app_context():
-        make_stage({"nadia@example.org": ["Alex", "Sam"], "paul@example.org": ["Inès"]})
-        make_stage({"nadia@example.org": ["Autrestage"]}, title="Métiers du sport")
-        dispatch_due(DUE)
-    return app
 
 
 def _link(app, email, title="accueil"):

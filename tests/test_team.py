@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import Attendance, Participant, Referent, Slot, Stage, Structure, Venue
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 ARGS = {"stage_id": 1, "day_iso": "2021-11-22", "period": "matin", "participant_id": 1,
         "professional_id": 1, "venue_id": 1, "structure_id": 1, "referent_id": 1,

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token
 
 
 

@@ -9,8 +9,8 @@ from questionnaires.extensions import db
 from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.followups.plan import plan_stage
 from questionnaires.models import FollowupInvitation, Participant
-from tests.conftest import empty_postgres_schema, flask_db
-from tests.followup_support import DUE, make_stage
+from tests.support.factories import DUE, make_stage
+from tests.support.system import empty_postgres_schema, flask_db
 
 
 def _first_participant(app) -> Participant:

@@ -1,0 +1,11 @@
+"""What the tests share besides conftest.py, loaded as pytest plugins by tests/conftest.py.
+
+system      the machine: PostgreSQL or not, Chromium or not, free ports, `flask db` runs
+factories   apps, accounts and stages to follow up (and the `sent` stage fixture)
+forms       posting a form as a browser does: `post_form`, `csrf_token`
+mail        a real SMTP server on 127.0.0.1 (the `smtp` fixture)
+browser     Debian's Chromium driven by Playwright: `chromium`, `screen`, `tab`, `site`, `shots`
+tablet      the tablet bilan in that browser: `person` and the moves of a participant
+
+followup_worker.py is not imported: the race tests run it as a process of its own.
+"""
