@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.mail",
     "tests.support.browser",
     "tests.support.tablet",
+    "tests.support.security",
 ]
 
 @pytest.fixture

@@ -6,6 +6,8 @@ forms       posting a form as a browser does: `post_form`, `csrf_token`
 mail        a real SMTP server on 127.0.0.1 (the `smtp` fixture)
 browser     Debian's Chromium driven by Playwright: `chromium`, `screen`, `tab`, `site`, `shots`
 tablet      the tablet bilan in that browser: `person` and the moves of a participant
+security    a demo "world" of actors (`world`), real URLs, checks of what the database holds
+hostile     hostile values, forms filled with them, and what every answer must keep to
 
 followup_worker.py is not imported: the race tests run it as a process of its own.
 """
