@@ -8,6 +8,7 @@ browser     Debian's Chromium driven by Playwright: `chromium`, `screen`, `tab`,
 tablet      the tablet bilan in that browser: `person` and the moves of a participant
 security    a demo "world" of actors (`world`), real URLs, checks of what the database holds
 hostile     hostile values, forms filled with them, and what every answer must keep to
+spreadsheets  participant spreadsheets (CSV, XLSX) built in memory, and what to read in them
 
 followup_worker.py is not imported: the race tests run it as a process of its own.
 """
