@@ -226,7 +226,7 @@ def test_after_max_attempts_the_message_fails_with_its_error(tmp_path, smtp):
 
 def test_replanning_a_stage_does_not_read_referents_one_by_one(app):
     """Planning used to load each invitation's referent with its own query."""
-    from tests.test_impact import count_queries
+    from tests.support.queries import count_queries
 
     counts = {}
     for referents in (2, 12):

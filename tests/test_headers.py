@@ -5,7 +5,7 @@ from pathlib import Path
 from questionnaires import create_app
 from tests.support.factories import create_user, make_app
 from tests.support.forms import post_form
-from tests.test_tokens import _first_participant
+from tests.support.queries import first_participant
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -33,7 +33,7 @@ def test_every_kind_of_page_carries_the_headers(demo, team):
     with demo.app_context():
         from questionnaires.participant import bilan
 
-        token = bilan.link_token(_first_participant(demo))
+        token = bilan.link_token(first_participant(demo))
     for response in (client.get("/connexion"), client.get(f"/b/{token}"),
                      client.get("/bilan/etape/1"), client.get("/b/inconnu"),
                      client.get("/suivi/inconnu"), client.get("/static/css/app.css"),

@@ -4,6 +4,7 @@ system      the machine: PostgreSQL or not, Chromium or not, free ports, `flask 
 factories   apps, accounts and stages to follow up (and the `sent` stage fixture)
 forms       posting a form as a browser does: `post_form`, `csrf_token`
 mail        a real SMTP server on 127.0.0.1 (the `smtp` fixture)
+queries     reading the database from a test: counting queries, a demo participant
 browser     Debian's Chromium driven by Playwright: `chromium`, `screen`, `tab`, `site`, `shots`
 tablet      the tablet bilan in that browser: `person` and the moves of a participant
 security    a demo "world" of actors (`world`), real URLs, checks of what the database holds
