@@ -13,7 +13,7 @@ from questionnaires.archive import backups
 from questionnaires.demo import load_demo
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, User
-from tests.support.factories import make_app
+from tests.support.factories import dispose, make_app
 
 
 @pytest.fixture
@@ -24,9 +24,7 @@ def demo_app(database_url, tmp_path):
         load_demo()
         db.session.remove()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def snapshot(app) -> dict[str, list[tuple]]:
