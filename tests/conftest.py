@@ -4,7 +4,8 @@ one way to log in (`auth`), the demo data, and clients logged in as a team membe
 Forms are posted with `tests.support.forms.post_form(client, url, data, page_url=None)`: it
 opens the page, takes its CSRF token and posts, as a browser does. The rest of what tests share
 (factories, the SMTP server, the browser, the security world) is in tests/support/, loaded
-below as pytest plugins: a test asks for their fixtures by name and imports nothing.
+below as pytest plugins: a test asks for their fixtures by name, and imports only plain
+helpers (post_form, make_stage…), never a fixture.
 """
 import pytest
 from sqlalchemy import select
@@ -25,6 +26,7 @@ pytest_plugins = [
     "tests.support.tablet",
     "tests.support.security",
 ]
+
 
 @pytest.fixture
 def app(tmp_path):

@@ -1,6 +1,6 @@
 """What the tests share besides conftest.py, loaded as pytest plugins by tests/conftest.py.
 
-system      the machine: PostgreSQL or not, Chromium or not, free ports, `flask db` runs
+system      the machine: PostgreSQL or not (skip, or fail when required), free ports, `flask db`
 factories   apps, accounts and stages to follow up (and the `sent` stage fixture)
 forms       posting a form as a browser does: `post_form`, `csrf_token`
 mail        a real SMTP server on 127.0.0.1 (the `smtp` fixture)
