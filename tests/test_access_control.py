@@ -15,7 +15,7 @@ from questionnaires.participant import bilan
 from questionnaires.auth.access import admin_required
 from questionnaires.extensions import db
 from questionnaires.models import Participant
-from tests.security_support import (
+from tests.support.security import (
     ACTORS, actor_client, build_world, csrf_for, is_french_error, snapshot, url_of,
 )
 
@@ -192,11 +192,6 @@ def check(response, key: str, actor: str, expected: str) -> list[str]:
     elif response.status_code in (400, 403, 404, 405, 409, 410) and not is_french_error(response):
         problems.append(f"{key} as {actor}: {response.status_code} without a French message")
     return problems
-
-
-@pytest.fixture
-def world(app):
-    return build_world(app)
 
 
 def test_every_route_has_a_line(app):

@@ -4,22 +4,8 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, User
-from tests.conftest import AuthActions, csrf_token
-
-ADMIN = ("admin@example.org", "mot-de-passe-admin")
-
-
-@pytest.fixture
-def admin(app):
-    client = app.test_client()
-    auth = AuthActions(app, client)
-    auth.create(*ADMIN, role="admin")
-    assert auth.login(*ADMIN).status_code == 302
-    return client
-
-
-def _post(client, url, data):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client.get(url))})
+from tests.support.factories import ADMIN
+from tests.support.forms import post_form
 
 
 def _user(app, email):
@@ -44,19 +30,19 @@ def test_admins_see_the_link_and_also_use_team_pages(admin):
 
 
 def test_create_then_change_an_account_and_the_journal_says_so(app, admin):
-    response = _post(admin, "/admin/comptes/nouveau", {
+    response = post_form(admin, "/admin/comptes/nouveau", {
         "email": " Lea@Example.org ", "name": "Léa", "role": "team", "active": "y",
         "password": "un-mot-de-passe-long"})
     assert response.status_code == 302
     lea = _user(app, "lea@example.org")
     assert lea.role == "team" and lea.active and lea.check_password("un-mot-de-passe-long")
-    duplicate = _post(admin, "/admin/comptes/nouveau", {
+    duplicate = post_form(admin, "/admin/comptes/nouveau", {
         "email": "lea@example.org", "name": "Léa 2", "role": "team", "password": "x" * 12})
     assert "existe déjà" in duplicate.get_data(as_text=True)
-    short = _post(admin, "/admin/comptes/nouveau", {
+    short = post_form(admin, "/admin/comptes/nouveau", {
         "email": "m@example.org", "name": "M", "role": "team", "password": "court"})
     assert "Entre 10 et 200" in short.get_data(as_text=True)
-    assert _post(admin, f"/admin/comptes/{lea.id}", {
+    assert post_form(admin, f"/admin/comptes/{lea.id}", {
         "name": "Léa Martin", "role": "admin", "password": "nouveau-mot-de-passe"}).status_code == 302
     lea = _user(app, "lea@example.org")
     assert (lea.name, lea.role, lea.active) == ("Léa Martin", "admin", False)
@@ -74,7 +60,7 @@ def test_create_then_change_an_account_and_the_journal_says_so(app, admin):
 def test_an_admin_cannot_demote_or_deactivate_themselves(app, admin):
     me = _user(app, ADMIN[0])
     for data in ({"name": "Moi", "role": "team", "active": "y"}, {"name": "Moi", "role": "admin"}):
-        response = _post(admin, f"/admin/comptes/{me.id}", data)
+        response = post_form(admin, f"/admin/comptes/{me.id}", data)
         assert "toujours rester" in response.get_data(as_text=True)
     me = _user(app, ADMIN[0])
     assert (me.role, me.active, me.name) == ("admin", True, "Camille Équipe")
@@ -127,34 +113,36 @@ def test_the_journal_filters_and_pages(app, admin):
     assert "3 événements" in day  # n = 1, 29, 57
 
 
-def test_flask_users_create_makes_an_admin_who_can_open_the_admin_pages(app, runner):
+def test_flask_users_create_makes_an_admin_who_can_open_the_admin_pages(app, runner, auth):
     result = runner.invoke(args=["users", "create", "Chef@Example.org", "--name", "Chef",
                                  "--role", "admin", "--password", "mot-de-passe-chef"])
     assert "Compte créé" in result.output
     assert _user(app, "chef@example.org").is_admin
     client = app.test_client()
-    AuthActions(app, client).login("chef@example.org", "mot-de-passe-chef")
+    auth.login("chef@example.org", "mot-de-passe-chef", client=client)
     assert client.get("/admin/comptes").status_code == 200
 
 
-def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, admin):
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, admin, auth):
     """Resetting a stolen password must also log the thief out (review finding)."""
     lea_device = app.test_client()
-    _post(admin, "/admin/comptes/nouveau", {"email": "lea@example.org", "name": "Léa", "role": "team",
-                                           "active": "y", "password": "un-mot-de-passe-long"})
-    assert AuthActions(app, lea_device).login("lea@example.org", "un-mot-de-passe-long").status_code == 302
+    post_form(admin, "/admin/comptes/nouveau", {"email": "lea@example.org", "name": "Léa",
+                                                "role": "team", "active": "y",
+                                                "password": "un-mot-de-passe-long"})
+    assert auth.login("lea@example.org", "un-mot-de-passe-long", client=lea_device).status_code == 302
     assert lea_device.get("/equipe/stages").status_code == 200
     lea = _user(app, "lea@example.org")
-    assert _post(admin, f"/admin/comptes/{lea.id}", {"name": "Léa", "role": "team", "active": "y",
-                                                    "password": "encore-un-autre-mot"}).status_code == 302
+    assert post_form(admin, f"/admin/comptes/{lea.id}", {
+        "name": "Léa", "role": "team", "active": "y", "password": "encore-un-autre-mot"}).status_code == 302
     assert lea_device.get("/equipe/stages").status_code == 302  # back to the login page
     assert admin.get("/equipe/stages").status_code == 200  # other accounts' sessions live on
 
 
 def test_an_admin_changing_their_own_password_stays_logged_in(app, admin):
     me = _user(app, ADMIN[0])
-    assert _post(admin, f"/admin/comptes/{me.id}", {"name": me.name, "role": "admin", "active": "y",
-                                                   "password": "mon-nouveau-mot-de-passe"}).status_code == 302
+    assert post_form(admin, f"/admin/comptes/{me.id}", {
+        "name": me.name, "role": "admin", "active": "y",
+        "password": "mon-nouveau-mot-de-passe"}).status_code == 302
     assert admin.get("/admin/comptes").status_code == 200
 
 

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from questionnaires.extensions import db
 from questionnaires.models import Attendance, Participant, Slot, Stage
 from questionnaires.stages.attendance import refresh_attendance_summary
-
-from conftest import csrf_token
+from tests.support.forms import post_form
 
 
 def _from_marks() -> dict[int, tuple[bool, bool, bool]]:
@@ -49,12 +48,12 @@ def test_a_mark_set_in_the_attendance_grid_updates_the_summary(demo, team):
         slot_ids = list(db.session.scalars(last_day))
         person_id = db.session.scalar(select(Participant.id).where(Participant.stage_id == 1,
                                                                    Participant.present_last_day))
-    token = csrf_token(team.get("/equipe/stages/1/presences"))
 
     def mark_last_day(status: str) -> tuple[bool, bool]:
         for slot_id in slot_ids:
-            response = team.post("/equipe/stages/1/presences", headers={"Accept": "application/json"},
-                                 data={"csrf_token": token, "cell": f"{person_id}:{slot_id}:{status}"})
+            response = post_form(team, "/equipe/stages/1/presences",
+                                 {"cell": f"{person_id}:{slot_id}:{status}"},
+                                 headers={"Accept": "application/json"})
             assert response.status_code == 200, response.get_data(as_text=True)
         with demo.app_context():
             _assert_in_step()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from questionnaires.privacy import audit
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, Participant
-from tests.conftest import csrf_token
+from tests.support.forms import post_form
 
 
 def _events(app, **where):
@@ -51,20 +51,16 @@ def test_exports_are_recorded(demo, team):
 
 
 def test_a_stored_change_is_recorded_a_refused_form_is_not(demo, team):
-    url = "/equipe/stages/2/modifier"
-    page = team.get(url)
-    refused = team.post(url, data={"title": "", "csrf_token": csrf_token(page)})
+    refused = post_form(team, "/equipe/stages/2/modifier", {"title": ""})
     assert refused.status_code == 200
     assert _events(demo, action="changed") == []
-    token = csrf_token(team.get("/equipe/stages/2/presences"))
     with demo.app_context():
         person = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).first()
         slot = person.stage.slots[0]
-    done = team.post("/equipe/stages/2/presences",
-                     data={"csrf_token": token, "cell": f"{person.id}:{slot.id}:absent"},
+    done = post_form(team, "/equipe/stages/2/presences", {"cell": f"{person.id}:{slot.id}:absent"},
                      headers={"Accept": "application/json"})
     assert done.get_json() == {"ok": True}
-    bad = team.post("/equipe/stages/2/presences", data={"csrf_token": token, "cell": "x:y:z"},
+    bad = post_form(team, "/equipe/stages/2/presences", {"cell": "x:y:z"},
                     headers={"Accept": "application/json"})
     assert bad.status_code == 400
     assert _events(demo, action="changed") == [
@@ -86,18 +82,15 @@ def test_record_copies_who_acted(app):
         assert event.at is not None and event.ip is None
 
 
-def test_an_erasure_on_request_is_recorded_as_purged(demo):
-    from tests.conftest import AuthActions
-
+def test_an_erasure_on_request_is_recorded_as_purged(demo, auth):
     client = demo.test_client()
-    auth = AuthActions(demo, client)
     auth.create("chef@example.org", "mot-de-passe-chef", role="admin")
-    auth.login("chef@example.org", "mot-de-passe-chef")
+    auth.login("chef@example.org", "mot-de-passe-chef", client=client)
     with demo.app_context():
         person = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).first()
         person_id, first_name = person.id, person.first_name
     url = f"/equipe/stages/2/participants/{person_id}/anonymiser"
-    done = client.post(url, data={"first_name": first_name, "csrf_token": csrf_token(client.get(url))})
+    done = post_form(client, url, {"first_name": first_name})
     assert done.status_code == 302
     assert _events(demo, action="purged") == [
         ("purged", "participant", str(person_id), 2, "chef@example.org")]

@@ -13,15 +13,7 @@ from questionnaires.archive import backups
 from questionnaires.demo import load_demo
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, User
-from tests.conftest import make_app
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """A SQLite file, then (marked postgres) the PostgreSQL test database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'live.sqlite'}"
-    return request.getfixturevalue("postgres_url")
+from tests.support.factories import dispose, make_app
 
 
 @pytest.fixture
@@ -32,9 +24,7 @@ def demo_app(database_url, tmp_path):
         load_demo()
         db.session.remove()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def snapshot(app) -> dict[str, list[tuple]]:

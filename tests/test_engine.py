@@ -175,7 +175,7 @@ def test_unreadable_yaml_and_misnamed_file(tmp_path):
         load_definitions(directory)
 
 
-def test_a_version_2_is_a_new_file_and_version_1_answers_stay_readable(tmp_path, demo):
+def test_a_version_2_is_a_new_file_and_version_1_answers_stay_readable(tmp_path, demo, auth):
     """Version 2 renames a label, adds a question and drops `talents_autres`."""
     directory = _copy_definitions(tmp_path)
     data = yaml.safe_load((directory / "bilan-individuel.v1.yaml").read_text(encoding="utf-8"))
@@ -210,8 +210,7 @@ def test_a_version_2_is_a_new_file_and_version_1_answers_stay_readable(tmp_path,
         assert "repas" in errors
 
     client = app.test_client()
-    from tests.conftest import AuthActions
-    AuthActions(app, client).login()
+    auth.login(client=client)  # the account goes into the database both apps share
     page = client.get(f"/equipe/stages/1/bilans/{old.participant_id}").get_data(as_text=True)
     assert "version 1" in page
     assert "Dans l&#39;ensemble, la semaine vous a plu ?" in page

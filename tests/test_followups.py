@@ -18,20 +18,19 @@ from questionnaires.models import (
     Referent,
     Stage,
 )
-from tests.conftest import DATABASE_URL, make_app
-from tests.followup_support import DUE, make_stage, mail_settings, smtp  # noqa: F401
+from tests.support.factories import DUE, database_for, dispose, make_app, make_stage
+from tests.support.mail import mail_settings
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def mail_app(tmp_path, smtp):  # noqa: F811
-    app = make_app(DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}", **mail_settings(smtp))
+def mail_app(tmp_path, smtp):
+    """The app (on TEST_DATABASE_URL on the PostgreSQL pass), sending to the SMTP server."""
+    app = make_app(database_for(tmp_path), **mail_settings(smtp))
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def _sent(app, now):
@@ -66,7 +65,7 @@ def test_due_hour_and_zone_come_from_the_configuration(tmp_path):
         assert _invitation("nadia@example.org").due_at == datetime(2031, 2, 26, 17, tzinfo=timezone.utc)
 
 
-def test_one_mail_per_referent_covering_all_their_participants(mail_app, smtp):  # noqa: F811
+def test_one_mail_per_referent_covering_all_their_participants(mail_app, smtp):
     with mail_app.app_context():
         make_stage({"nadia@example.org": ["Alex", "Sam", "-Zoé"], "paul@example.org": ["Inès"]})
     assert _sent(mail_app, DUE - timedelta(minutes=1)) == []
@@ -89,7 +88,7 @@ def test_one_mail_per_referent_covering_all_their_participants(mail_app, smtp): 
         assert [(a.transport, a.ok) for a in attempts] == [("smtp", True)] * 2
 
 
-def test_reminders_stop_after_an_answer_and_when_paused(mail_app, smtp):  # noqa: F811
+def test_reminders_stop_after_an_answer_and_when_paused(mail_app, smtp):
     with mail_app.app_context():
         stage_id = make_stage({"nadia@example.org": ["Alex"], "paul@example.org": ["Inès"],
                                "lea@example.org": ["Noé"]})
@@ -113,7 +112,7 @@ def test_reminders_stop_after_an_answer_and_when_paused(mail_app, smtp):  # noqa
         assert db.session.get(Stage, stage_id)
 
 
-def test_catch_up_after_downtime_sends_each_mail_once(mail_app, smtp):  # noqa: F811
+def test_catch_up_after_downtime_sends_each_mail_once(mail_app, smtp):
     with mail_app.app_context():
         make_stage({"nadia@example.org": ["Alex"]})
     # Nothing ran for 20 days after the due date: the invitation goes at the next pass, once.
@@ -124,7 +123,7 @@ def test_catch_up_after_downtime_sends_each_mail_once(mail_app, smtp):  # noqa: 
     assert len(smtp.messages) == 2
 
 
-def test_too_late_when_first_planned_is_held_and_sent_only_by_hand(mail_app, smtp):  # noqa: F811
+def test_too_late_when_first_planned_is_held_and_sent_only_by_hand(mail_app, smtp):
     with mail_app.app_context():
         stage_id = make_stage({"nadia@example.org": ["Alex"]})
         plan_stage(db.session.get(Stage, stage_id), DUE + 31 * DAY)  # an imported past stage
@@ -139,13 +138,13 @@ def test_too_late_when_first_planned_is_held_and_sent_only_by_hand(mail_app, smt
     assert len(smtp.messages) == 1
 
 
-def test_a_stage_planned_within_the_overdue_window_is_still_sent(mail_app, smtp):  # noqa: F811
+def test_a_stage_planned_within_the_overdue_window_is_still_sent(mail_app, smtp):
     with mail_app.app_context():
         make_stage({"nadia@example.org": ["Alex"]})
     assert _sent(mail_app, DUE + 29 * DAY) == [("invitation", "nadia@example.org")]
 
 
-def test_replanning_after_edits_moves_what_is_not_sent(mail_app, smtp):  # noqa: F811
+def test_replanning_after_edits_moves_what_is_not_sent(mail_app, smtp):
     with mail_app.app_context():
         stage_id = make_stage({"nadia@example.org": ["Alex"], "paul@example.org": ["Inès"]})
         plan_stage(db.session.get(Stage, stage_id), DUE - 60 * DAY)
@@ -163,7 +162,7 @@ def test_replanning_after_edits_moves_what_is_not_sent(mail_app, smtp):  # noqa:
     assert "Alex et Inès" in smtp.handler.text(smtp.messages[0][1])
 
 
-def test_a_changed_email_revokes_the_link_and_sends_a_new_one(mail_app, smtp):  # noqa: F811
+def test_a_changed_email_revokes_the_link_and_sends_a_new_one(mail_app, smtp):
     with mail_app.app_context():
         make_stage({"nadia@example.org": ["Alex"]})
     _sent(mail_app, DUE)
@@ -185,7 +184,7 @@ def test_a_changed_email_revokes_the_link_and_sends_a_new_one(mail_app, smtp):  
     assert client.get(f"/suivi/{old_token}").status_code == 404
 
 
-def test_smtp_down_then_back_retries_with_growing_delays_then_sends_once(mail_app, smtp):  # noqa: F811
+def test_smtp_down_then_back_retries_with_growing_delays_then_sends_once(mail_app, smtp):
     with mail_app.app_context():
         make_stage({"nadia@example.org": ["Alex"]})
     smtp.stop()
@@ -210,7 +209,7 @@ def test_smtp_down_then_back_retries_with_growing_delays_then_sends_once(mail_ap
         assert log[0].error and "injoignable" in log[0].error
 
 
-def test_after_max_attempts_the_message_fails_with_its_error(tmp_path, smtp):  # noqa: F811
+def test_after_max_attempts_the_message_fails_with_its_error(tmp_path, smtp):
     app = make_app(f"sqlite:///{tmp_path / 'x.sqlite'}", **mail_settings(smtp),
                    MAX_SEND_ATTEMPTS=2)
     smtp.stop()
@@ -227,7 +226,7 @@ def test_after_max_attempts_the_message_fails_with_its_error(tmp_path, smtp):  #
 
 def test_replanning_a_stage_does_not_read_referents_one_by_one(app):
     """Planning used to load each invitation's referent with its own query."""
-    from tests.test_impact import count_queries
+    from tests.support.queries import count_queries
 
     counts = {}
     for referents in (2, 12):

@@ -1,37 +1,32 @@
 """Exactly once across processes: two dispatchers racing, and one that dies after claiming.
 
-Each dispatcher is a real separate Python process (tests/followup_worker.py) on the same
+Each dispatcher is a real separate Python process (tests/support/followup_worker.py) on the same
 database (a SQLite file, or PostgreSQL when TEST_POSTGRES_URL is set), sending to a real SMTP
 server on 127.0.0.1.
 """
 import json
 import subprocess
+import sys
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupMessage
-from tests.conftest import make_app
-from tests.followup_support import DUE, ROOT, WORKER, make_stage, mail_settings, python, smtp  # noqa: F401
+from tests.support.factories import DUE, make_app, make_stage
+from tests.support.mail import mail_settings
+from tests.support.system import ROOT
 
 REFERENTS = 30
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """A SQLite file, then (marked postgres) the PostgreSQL test database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'race.sqlite'}"
-    return request.getfixturevalue("postgres_url")
+#: One dispatcher: run as a script, in a process of its own
+WORKER = ROOT / "tests" / "support" / "followup_worker.py"
 
 
 def _workers(url: str, port: int, now, go_file, modes) -> list[subprocess.Popen]:
     """Start the workers, wait until each says "ready", then let them go at once."""
-    procs = [subprocess.Popen([python(), str(WORKER), url, str(port), now.isoformat(),
+    procs = [subprocess.Popen([sys.executable, str(WORKER), url, str(port), now.isoformat(),
                                str(go_file), mode], cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for mode in modes]
     for proc in procs:
@@ -41,7 +36,7 @@ def _workers(url: str, port: int, now, go_file, modes) -> list[subprocess.Popen]
     return procs
 
 
-def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_path, smtp):  # noqa: F811
+def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_path, smtp):
     app = make_app(database_url, **mail_settings(smtp))
     emails = [f"referent{i}@example.org" for i in range(REFERENTS)]
     with app.app_context():
@@ -69,7 +64,7 @@ def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_
 
 
 def test_a_crash_between_claim_and_send_is_retried_after_the_lease_once(database_url, tmp_path,
-                                                                        smtp):  # noqa: F811
+                                                                        smtp):
     app = make_app(database_url, **mail_settings(smtp))
     with app.app_context():
         make_stage({"nadia@example.org": ["Alex"]})

@@ -10,8 +10,8 @@ from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupInvitation, FollowupMessage, OutboxMail, Referent
 from questionnaires.clock import utcnow
 from questionnaires.followups.scheduler import build, run_pass
-from tests.conftest import csrf_token
-from tests.followup_support import DUE, make_stage
+from tests.support.factories import DUE, make_stage
+from tests.support.forms import post_form
 
 
 def _page(client, url) -> str:
@@ -36,30 +36,29 @@ def test_team_actions_send_now_pause_resend_and_correct_the_email(app, auth, cli
         stage_id = make_stage({"nadia@example.org": ["Alex"]})
     auth.login()
     base = f"/equipe/stages/{stage_id}/suivi"
-    token = csrf_token(client.get(base))
+    assert client.get(base).status_code == 200  # opening the plan page plans the stage
     with app.app_context():
         invitation_id = db.session.scalar(select(FollowupInvitation.id))
-    sent = client.post(f"{base}/{invitation_id}/envoyer", data={"csrf_token": token}, follow_redirects=True)
+    sent = post_form(client, f"{base}/{invitation_id}/envoyer", page_url=base, follow_redirects=True)
     assert "E-mail envoyé à" in html.unescape(sent.get_data(as_text=True))
-    client.post(f"{base}/{invitation_id}/relances", data={"csrf_token": token})
+    post_form(client, f"{base}/{invitation_id}/relances", page_url=base)
     with app.app_context():
         invitation = db.session.get(FollowupInvitation, invitation_id)
         assert invitation.first_sent_at is not None and invitation.reminders_paused_at is not None
         first_link = db.session.scalar(select(OutboxMail.body_text))
-    client.post(f"{base}/{invitation_id}/renvoyer", data={"csrf_token": token})
-    form = client.get(f"{base}/{invitation_id}/email")
-    assert form.status_code == 200
-    bad = client.post(f"{base}/{invitation_id}/email", data={"csrf_token": csrf_token(form), "email": "pas-un-email"})
+    post_form(client, f"{base}/{invitation_id}/renvoyer", page_url=base)
+    assert client.get(f"{base}/{invitation_id}/email").status_code == 200
+    bad = post_form(client, f"{base}/{invitation_id}/email", {"email": "pas-un-email"})
     assert bad.status_code == 200 and "Adresse e-mail invalide" in html.unescape(bad.get_data(as_text=True))
-    client.post(f"{base}/{invitation_id}/email", data={"csrf_token": csrf_token(form),
-                                                        "email": "Nadia.Autre@Example.org"})
+    post_form(client, f"{base}/{invitation_id}/email", {"email": "Nadia.Autre@Example.org"})
     with app.app_context():
         mails = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
         assert [m.to_address for m in mails] == ["nadia@example.org"] * 2 + ["nadia.autre@example.org"]
         assert mails[2].body_text != first_link  # the new address got a new link
         assert db.session.scalar(select(Referent.email)) == "nadia.autre@example.org"
-    assert client.post(f"{base}/{invitation_id}/inconnue", data={"csrf_token": token}).status_code == 404
-    assert client.post(f"/equipe/stages/999/suivi/{invitation_id}/envoyer", data={"csrf_token": token}).status_code == 404
+    assert post_form(client, f"{base}/{invitation_id}/inconnue", page_url=base).status_code == 404
+    assert post_form(client, f"/equipe/stages/999/suivi/{invitation_id}/envoyer",
+                     page_url=base).status_code == 404
     no_csrf = client.post(f"{base}/{invitation_id}/renvoyer", data={})
     assert no_csrf.status_code in (302, 400)
     with app.app_context():

@@ -3,7 +3,9 @@ import re
 from pathlib import Path
 
 from questionnaires import create_app
-from tests.test_tokens import _first_participant
+from tests.support.factories import create_user, make_app
+from tests.support.forms import post_form
+from tests.support.queries import first_participant
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -31,7 +33,7 @@ def test_every_kind_of_page_carries_the_headers(demo, team):
     with demo.app_context():
         from questionnaires.participant import bilan
 
-        token = bilan.link_token(_first_participant(demo))
+        token = bilan.link_token(first_participant(demo))
     for response in (client.get("/connexion"), client.get(f"/b/{token}"),
                      client.get("/bilan/etape/1"), client.get("/b/inconnu"),
                      client.get("/suivi/inconnu"), client.get("/static/css/app.css"),
@@ -91,8 +93,6 @@ def test_production_cookies_are_secure_httponly_and_lax(monkeypatch, tmp_path):
 
 
 def test_the_session_cookie_is_set_with_those_flags(tmp_path):
-    from tests.conftest import make_app
-
     app = make_app(f"sqlite:///{tmp_path / 'c.sqlite'}", SESSION_COOKIE_SECURE=True)
     response = app.test_client().get("/connexion", base_url="https://localhost")
     cookie = response.headers.get("Set-Cookie", "")
@@ -105,17 +105,15 @@ def test_behind_https_a_form_needs_the_same_origin_referer_the_policy_keeps(tmp_
     A browser obeying "no-referrer" sends no Referer, and every form post and autosave would be
     refused in production; "same-origin" sends it to this site only.
     """
-    from tests.conftest import AuthActions, csrf_token, make_app
-
     app = make_app(f"sqlite:///{tmp_path / 'https.sqlite'}", SESSION_COOKIE_SECURE=True)
-    AuthActions(app, app.test_client()).create()
+    with app.app_context():
+        create_user()
     client = app.test_client()
     page = client.get("/connexion", base_url="https://localhost")
     assert page.headers["Referrer-Policy"] == "same-origin"
-    form = {"email": "camille@example.org", "password": "mot-de-passe-1",
-            "csrf_token": csrf_token(page)}
-    refused = client.post("/connexion", data=form, base_url="https://localhost")
+    form = {"email": "camille@example.org", "password": "mot-de-passe-1"}
+    refused = post_form(client, "/connexion", form, base_url="https://localhost")
     assert refused.status_code == 400 and "Formulaire expiré" in refused.get_data(as_text=True)
-    accepted = client.post("/connexion", data=form, base_url="https://localhost",
-                           headers={"Referer": "https://localhost/connexion"})
+    accepted = post_form(client, "/connexion", form, base_url="https://localhost",
+                         headers={"Referer": "https://localhost/connexion"})
     assert accepted.status_code == 302 and accepted.headers["Location"].endswith("/equipe/stages")

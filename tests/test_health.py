@@ -10,7 +10,7 @@ from questionnaires.followups.heartbeat import record_pass
 from questionnaires.models import FollowupMessage, SchedulerHeartbeat
 from questionnaires.clock import utcnow
 from questionnaires.followups.scheduler import run_pass
-from tests.followup_support import make_stage
+from tests.support.factories import make_stage
 
 
 def test_health_is_public_json_and_says_the_scheduler_never_ran(client):

@@ -3,16 +3,14 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Structure
-from tests.conftest import csrf_token
+from tests.support.forms import post_form
 
 
 def test_a_nul_name_is_refused_in_french_not_a_500(demo, team):
     """"\\x00" passed DataRequired, then SQL's trim() saw a blank name: CHECK failed, 500."""
     with demo.app_context():
         before = db.session.scalar(select(func.count(Structure.id)))
-    token = csrf_token(team.get("/equipe/structures/nouvelle"))
-    response = team.post("/equipe/structures/nouvelle",
-                         data={"csrf_token": token, "name": "\x00", "city": "Ivry"})
+    response = post_form(team, "/equipe/structures/nouvelle", {"name": "\x00", "city": "Ivry"})
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.get_data(as_text=True)
     with demo.app_context():
@@ -20,9 +18,8 @@ def test_a_nul_name_is_refused_in_french_not_a_500(demo, team):
 
 
 def test_team_text_fields_drop_control_characters(demo, team):
-    page = team.get("/equipe/stages/2/participants/nouveau")
-    response = team.post("/equipe/stages/2/participants/nouveau", data={
-        "csrf_token": csrf_token(page), "first_name": "Ka\x00ri\x1bm", "city": "Cr\x07éteil",
+    response = post_form(team, "/equipe/stages/2/participants/nouveau", {
+        "first_name": "Ka\x00ri\x1bm", "city": "Cr\x07éteil",
         "gender": "X", "qpv": "inconnu", "referent_id": "0", "status": "inscrit",
         "pmsmp": "a_faire",
     })
@@ -35,15 +32,12 @@ def test_team_text_fields_drop_control_characters(demo, team):
 def test_a_duplicate_venue_with_non_ascii_capitals_is_refused_in_french(demo, team):
     """SQLite's lower() leaves "Ö" alone: the duplicate check missed it, UNIQUE failed, 500."""
     for attempt in range(2):
-        token = csrf_token(team.get("/equipe/lieux/nouveau"))
-        response = team.post("/equipe/lieux/nouveau", data={
-            "csrf_token": token, "name": "ÖÖ", "city": "", "kind": "culturel"})
+        response = post_form(team, "/equipe/lieux/nouveau",
+                             {"name": "ÖÖ", "city": "", "kind": "culturel"})
         assert response.status_code == (302 if attempt == 0 else 200)
     assert "Ce lieu existe déjà dans cette ville." in response.get_data(as_text=True)
-    token = csrf_token(team.get("/equipe/structures/nouvelle"))
     for attempt in range(2):
-        response = team.post("/equipe/structures/nouvelle",
-                             data={"csrf_token": token, "name": "ÉCOLE DE LA 2E CHANCE"})
+        response = post_form(team, "/equipe/structures/nouvelle", {"name": "ÉCOLE DE LA 2E CHANCE"})
         assert response.status_code == (302 if attempt == 0 else 200)
     assert "Une structure porte déjà ce nom." in response.get_data(as_text=True)
 
@@ -52,9 +46,9 @@ def _import(team, archive):
     import json
     from io import BytesIO
 
-    token = csrf_token(team.get("/equipe/stages/importer"))
-    return team.post("/equipe/stages/importer", content_type="multipart/form-data", data={
-        "csrf_token": token, "file": (BytesIO(json.dumps(archive).encode()), "stage.json")})
+    return post_form(team, "/equipe/stages/importer",
+                     {"file": (BytesIO(json.dumps(archive).encode()), "stage.json")},
+                     content_type="multipart/form-data")
 
 
 def test_an_archive_with_a_list_where_a_date_or_choice_goes_is_refused_in_french(demo, team):

@@ -1,10 +1,8 @@
 """The impact table: the report's 2021 figures, every definition on small stages, SQL cost."""
 import json
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import event
 
 from questionnaires.extensions import db
 from questionnaires.impact.figures import stage_table
@@ -20,6 +18,7 @@ from questionnaires.models import (
     Structure,
     Venue,
 )
+from tests.support.queries import count_queries
 
 TODAY = date(2026, 11, 27)
 REPORT = {  # shared/domain/impact.md, "The 2021 stage in the report"
@@ -182,21 +181,6 @@ def test_across_stages_totals_and_filters(demo):
         assert only_2021.total.figures["structures"] == 8
         assert across_stages(TODAY, theme="sport-evenementiel").total.figures["participants"] == 8
         assert across_stages(TODAY, year=1999).stages == []
-
-
-@contextmanager
-def count_queries(app):
-    counter = {"n": 0}
-
-    def before(*args):
-        counter["n"] += 1
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
 
 
 def _grow(app, copies: int) -> None:

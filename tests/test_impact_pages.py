@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.test_impact import count_queries
+from tests.support.queries import count_queries
 
 
 def _csv(response) -> list[list[str]]:

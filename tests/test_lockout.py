@@ -7,7 +7,7 @@ from questionnaires.auth import lockout
 from questionnaires.extensions import db
 from questionnaires.models import AuditEvent, LoginThrottle
 from questionnaires.clock import utcnow
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token, post_form
 
 LOCKED = "bloquée jusqu"
 WRONG = "Adresse e-mail ou mot de passe incorrect"
@@ -18,25 +18,24 @@ def _as_the_test_client(app):
     return app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"})
 
 
-def _post(client, email, password):
-    page = client.get("/connexion")
-    return client.post("/connexion", data={"email": email, "password": password,
-                                           "csrf_token": csrf_token(page)})
+def _try_login(client, email, password):
+    """One login attempt through the form, for an account that may not exist."""
+    return post_form(client, "/connexion", {"email": email, "password": password})
 
 
 def test_five_wrong_passwords_lock_the_account_even_with_the_right_one(app, client, auth):
     email, password = auth.create()
     for attempt in range(4):
-        assert WRONG in _post(client, email, "faux").get_data(as_text=True)
-    fifth = _post(client, email, "faux").get_data(as_text=True)
+        assert WRONG in _try_login(client, email, "faux").get_data(as_text=True)
+    fifth = _try_login(client, email, "faux").get_data(as_text=True)
     assert LOCKED in fifth and WRONG not in fifth
-    refused = _post(client, email, password)
+    refused = _try_login(client, email, password)
     assert refused.status_code == 200 and LOCKED in refused.get_data(as_text=True)
     assert client.get("/equipe/stages").status_code == 302  # still not logged in
 
 
 def test_an_unknown_address_locks_the_same_way(client):
-    answers = [_post(client, "personne@example.org", "x").get_data(as_text=True)
+    answers = [_try_login(client, "personne@example.org", "x").get_data(as_text=True)
                for _ in range(5)]
     assert all(WRONG in page for page in answers[:4])
     assert LOCKED in answers[4]
@@ -45,19 +44,19 @@ def test_an_unknown_address_locks_the_same_way(client):
 def test_the_lock_ends_and_a_success_resets_the_count(app, client, auth):
     email, password = auth.create()
     for _ in range(4):
-        _post(client, email, "faux")
-    assert _post(client, email, password).status_code == 302
-    client.post("/deconnexion", data={"csrf_token": csrf_token(client.get("/equipe/stages"))})
+        _try_login(client, email, "faux")
+    assert _try_login(client, email, password).status_code == 302
+    auth.logout()
     with app.app_context():
         assert db.session.scalar(select(LoginThrottle)) is None
     for _ in range(4):  # four more: a fresh count, so not locked
-        assert WRONG in _post(client, email, "faux").get_data(as_text=True)
+        assert WRONG in _try_login(client, email, "faux").get_data(as_text=True)
     with _as_the_test_client(app):  # the lock of a fifth failure, moved into the past
         until = lockout.record_failure(email, utcnow())
         assert until is not None
         db.session.get(LoginThrottle, lockout._key(email)).locked_until = utcnow() - timedelta(seconds=1)
         db.session.commit()
-    assert _post(client, email, password).status_code == 302
+    assert _try_login(client, email, password).status_code == 302
 
 
 def test_failures_spread_beyond_the_window_do_not_lock(app):
@@ -77,9 +76,9 @@ def test_failures_spread_beyond_the_window_do_not_lock(app):
 
 def test_logins_and_failures_are_in_the_journal(app, client, auth):
     email, password = auth.create()
-    _post(client, email, "faux")
-    _post(client, "inconnu@example.org", "faux")
-    _post(client, email, password)
+    _try_login(client, email, "faux")
+    _try_login(client, "inconnu@example.org", "faux")
+    _try_login(client, email, password)
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [(e.action, e.user_email) for e in events] == [
@@ -91,7 +90,6 @@ def test_logins_and_failures_are_in_the_journal(app, client, auth):
 def _browser_post(base: str, email: str) -> int:
     """One person's login attempt with their own cookies, through a real HTTP server."""
     import http.cookiejar
-    import re
     import urllib.error
     import urllib.parse
     import urllib.request
@@ -99,8 +97,8 @@ def _browser_post(base: str, email: str) -> int:
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     page = opener.open(f"{base}/connexion").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"email": email, "password": "faux", "csrf_token": token})
+    data = urllib.parse.urlencode({"email": email, "password": "faux",
+                                   "csrf_token": csrf_token(page)})
     try:
         return opener.open(f"{base}/connexion", data=data.encode()).status
     except urllib.error.HTTPError as error:
@@ -111,7 +109,7 @@ def test_simultaneous_failures_for_a_new_address_all_count_and_never_fail(app):
     """Eight attempts at once (two workers racing to create the row, lost updates)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tests.browser_support import serve
+    from tests.support.browser import serve
 
     with serve(app) as base, ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(lambda _: _browser_post(base, "course@example.org"), range(8)))
@@ -126,8 +124,7 @@ def test_a_lock_made_from_another_machine_does_not_keep_the_owner_out(app, clien
     email, password = auth.create()
     stranger = app.test_client()
     for _ in range(6):
-        page = stranger.get("/connexion", environ_base={"REMOTE_ADDR": "203.0.113.9"})
-        answer = stranger.post("/connexion", environ_base={"REMOTE_ADDR": "203.0.113.9"}, data={
-            "email": email, "password": "faux", "csrf_token": csrf_token(page)})
+        answer = post_form(stranger, "/connexion", {"email": email, "password": "faux"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert LOCKED in answer.get_data(as_text=True)  # the stranger's machine is locked out
-    assert _post(client, email, password).status_code == 302  # the owner's is not
+    assert _try_login(client, email, password).status_code == 302  # the owner's is not

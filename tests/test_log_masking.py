@@ -12,8 +12,8 @@ from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.web.log_masking import mask_tokens
 from questionnaires.models import Participant
-from tests.conftest import make_app
-from tests.followup_support import free_port
+from tests.support.factories import make_app
+from tests.support.system import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "AbCdEfGhIjKlMnOpQrStUv"

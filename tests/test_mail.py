@@ -11,8 +11,8 @@ from questionnaires.followups.settings import Settings
 from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.followups.plan import plan_stage
 from questionnaires.models import FollowupMessage, MailAttempt, OutboxMail, Stage
-from tests.conftest import make_app
-from tests.followup_support import DUE, make_stage, mail_settings, smtp  # noqa: F401
+from tests.support.factories import DUE, make_app, make_stage
+from tests.support.mail import mail_settings
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
@@ -68,7 +68,7 @@ class Refusing:
         return "550 5.1.1 Boîte inconnue"
 
 
-def test_an_smtp_refusal_is_logged_with_its_code_and_retried(tmp_path, smtp):  # noqa: F811
+def test_an_smtp_refusal_is_logged_with_its_code_and_retried(tmp_path, smtp):
     smtp.stop()
     smtp.handler = Refusing()
     smtp.start()

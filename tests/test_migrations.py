@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from questionnaires.extensions import db
-from tests.conftest import empty_postgres_schema, flask_db
+from tests.support.system import empty_postgres_schema, flask_db
 
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token, post_form
 
 COMPLETE = {
     1: {"satisfaction_globale": "4", "activites_preferees": ["lun-am"], "experience_groupe": "oui",
@@ -45,8 +45,7 @@ def tablet(demo):
 
 
 def _post_step(client, number, data, action="suivant"):
-    token = csrf_token(client.get(f"/bilan/etape/{number}"))
-    return client.post(f"/bilan/etape/{number}", data={**data, "action": action, "csrf_token": token})
+    return post_form(client, f"/bilan/etape/{number}", {**data, "action": action})
 
 
 def _autosave(client, answers):
@@ -214,19 +213,17 @@ def test_lock_stops_changes_but_keeps_reading(tablet, demo):
 
 
 def test_helper_marker_set_from_the_tablet(tablet, demo):
-    token = csrf_token(tablet.get("/bilan/etape/0"))
-    tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "oui", "suite": "1"})
+    post_form(tablet, "/bilan/aide", {"aide": "oui", "suite": "1"}, page_url="/bilan/etape/0")
     stored = _response(demo, tablet.participant_id)
     with demo.app_context():
         person = db.session.get(Participant, tablet.participant_id)
         assert stored.assisted_by_id == person.referent_id is not None
-    tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "non"})
+    post_form(tablet, "/bilan/aide", {"aide": "non"}, page_url="/bilan/etape/0")
     assert _response(demo, tablet.participant_id).assisted_by_id is None
 
 
 def test_terminer_ends_the_session(tablet):
-    token = csrf_token(tablet.get("/bilan/etape/1"))
-    response = tablet.post("/bilan/terminer", data={"csrf_token": token})
+    response = post_form(tablet, "/bilan/terminer", page_url="/bilan/etape/1")
     assert response.headers["Location"].endswith("/bilan/au-revoir")
     assert tablet.get("/bilan/etape/1").status_code == 404
 
@@ -253,7 +250,7 @@ def test_a_json_bomb_in_the_autosave_is_a_400_not_a_500(tablet):
 
 
 def test_the_helper_marker_cannot_change_once_locked(tablet, demo):
-    token = csrf_token(tablet.get("/bilan/etape/0"))
+    token = csrf_token(tablet.get("/bilan/etape/0"))  # the page was open before the lock
     with demo.app_context():
         db.session.get(Stage, 2).bilans_locked_at = datetime.now(timezone.utc)
         db.session.commit()

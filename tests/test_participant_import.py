@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, Structure
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token, post_form
 
 GOOD = (
     "Prénom;Nom;Date de naissance;Sexe;Ville;QPV;Référent;Email du référent;Structure;Convention PMSMP\n"
@@ -29,12 +29,11 @@ def _stage(app, capacity=10):
 
 
 def _upload(client, stage_id, data: bytes, name="participants.csv"):
-    page = client.get(f"/equipe/stages/{stage_id}/import")
-    return client.post(f"/equipe/stages/{stage_id}/import", data={
-        "csrf_token": csrf_token(page), "file": (BytesIO(data), name)})
+    return post_form(client, f"/equipe/stages/{stage_id}/import", {"file": (BytesIO(data), name)})
 
 
 def _confirm(client, stage_id, preview):
+    """Post the preview's confirmation form, as it was sent back (payload and token)."""
     html = preview.get_data(as_text=True)
     payload = re.search(r'name="payload" value="([^"]*)"', html).group(1)
     filename = re.search(r'name="filename" value="([^"]*)"', html).group(1)

@@ -28,7 +28,7 @@ from questionnaires.privacy.anonymise import (
 )
 from questionnaires.privacy.retention import purge_expired
 from questionnaires.followups.scheduler import build, run_purge
-from tests.conftest import AuthActions, csrf_token
+from tests.support.forms import csrf_token, post_form
 
 #: After both demo stages' follow-ups (the sport stage ends on 2026-11-20)
 AFTER_FOLLOWUPS = datetime(2027, 3, 1, 9, tzinfo=timezone.utc)
@@ -224,24 +224,15 @@ def test_scheduler_runs_the_purge_daily(demo):
 
 # On request, from the team pages ----------------------------------------------------------------
 
-def _admin(app):
-    """A client logged in as an admin."""
-    client = app.test_client()
-    auth = AuthActions(app, client)
-    auth.create("admin@example.org", "mot-de-passe-admin", role="admin")
-    auth.login("admin@example.org", "mot-de-passe-admin")
-    return client
-
-
 def _yanis(app):
     with app.app_context():
         person = db.session.scalar(select(Participant).where(Participant.first_name == "Yanis"))
         return person.stage_id, person.id
 
 
-def test_the_extract_is_a_valid_archive_of_one_person(demo):
+def test_the_extract_is_a_valid_archive_of_one_person(demo, admin):
     stage_id, person_id = _yanis(demo)
-    response = _admin(demo).get(f"/equipe/stages/{stage_id}/participants/{person_id}/donnees.json")
+    response = admin.get(f"/equipe/stages/{stage_id}/participants/{person_id}/donnees.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     extract = json.loads(response.get_data(as_text=True))
@@ -256,42 +247,35 @@ def test_the_extract_is_a_valid_archive_of_one_person(demo):
     assert "Inès" not in response.get_data(as_text=True)
 
 
-def test_only_admins_reach_the_data_pages(demo):
+def test_only_admins_reach_the_data_pages(demo, team, admin):
     stage_id, person_id = _yanis(demo)
     base = f"/equipe/stages/{stage_id}/participants/{person_id}"
-    team = demo.test_client()
-    AuthActions(demo, team).login()
     assert team.get(f"{base}/donnees.json").status_code == 403
     assert team.get(f"{base}/anonymiser").status_code == 403
     assert "Effacer ses données" not in team.get(base).get_data(as_text=True)
     anonymous = demo.test_client()
     assert anonymous.get(f"{base}/donnees.json").status_code == 302
     assert anonymous.post(f"{base}/anonymiser").status_code in (302, 400)
-    admin = _admin(demo)
     assert admin.get(f"{base}/donnees.json").status_code == 200
     assert admin.get(f"/equipe/stages/{stage_id}/participants/999/donnees.json").status_code == 404
 
 
-def test_erasure_on_request_keeps_the_figures_and_kills_the_link(demo):
+def test_erasure_on_request_keeps_the_figures_and_kills_the_link(demo, admin):
     stage_id, person_id = _yanis(demo)
     base = f"/equipe/stages/{stage_id}/participants/{person_id}"
     with demo.app_context():
         token = bilan.link_token(db.session.get(Participant, person_id))
         before = _tables(FIGURES_DAY)
-    admin = _admin(demo)
     page = admin.get(base)
     assert "Effacer ses données (anonymiser)" in page.get_data(as_text=True)
     form = admin.get(f"{base}/anonymiser")
     assert "On ne peut pas revenir en arrière" in form.get_data(as_text=True)
     assert admin.post(f"{base}/anonymiser", data={"first_name": "Yanis"}).status_code == 400
-    wrong = admin.post(f"{base}/anonymiser",
-                       data={"first_name": "Inès", "csrf_token": csrf_token(form)})
+    wrong = post_form(admin, f"{base}/anonymiser", {"first_name": "Inès"})
     assert wrong.status_code == 200 and "ne correspond pas" in wrong.get_data(as_text=True)
     with demo.app_context():
         assert db.session.get(Participant, person_id).anonymised_at is None
-    done = admin.post(f"{base}/anonymiser", data={"first_name": " yanis ",
-                                                  "csrf_token": csrf_token(form)},
-                      follow_redirects=True)
+    done = post_form(admin, f"{base}/anonymiser", {"first_name": " yanis "}, follow_redirects=True)
     text = done.get_data(as_text=True)
     assert done.status_code == 200 and "ont été effacées" in text
     assert f"Personne anonymisée {person_id}" in text and "Personne anonymisée le" in text
@@ -308,6 +292,7 @@ def test_erasure_on_request_keeps_the_figures_and_kills_the_link(demo):
         others = db.session.scalar(select(Participant).where(Participant.first_name == "Inès"))
         assert others.anonymised_at is None and others.last_name == "Carvalho"
     assert demo.test_client().get(f"/b/{token}").status_code == 404
+    # The same form sent again from a tab left open
     again = admin.post(f"{base}/anonymiser", data={"first_name": "x",
                                                    "csrf_token": csrf_token(form)},
                        follow_redirects=True)
@@ -363,20 +348,18 @@ def test_tablet_and_referent_pages_show_the_short_notice(demo):
     assert 'href="/confidentialite"' in page.get_data(as_text=True)
 
 
-def test_an_anonymised_identity_cannot_be_typed_back(demo):
+def test_an_anonymised_identity_cannot_be_typed_back(demo, admin):
     stage_id, person_id = _yanis(demo)
     with demo.app_context():
         from questionnaires.privacy.anonymise import anonymise_participant
         anonymise_participant(db.session.get(Participant, person_id), datetime.now(timezone.utc))
         db.session.commit()
-    admin = _admin(demo)
     url = f"/equipe/stages/{stage_id}/participants/{person_id}"
     page = admin.get(url)
     assert "ne peuvent plus être changés" in page.get_data(as_text=True)
-    admin.post(url, data={"csrf_token": csrf_token(page), "first_name": "Yanis",
-                          "last_name": "Belhadj", "city": "Ivry", "birth_date": "2003-04-17",
-                          "gender": "H", "qpv": "non", "referent_id": "0", "status": "inscrit",
-                          "pmsmp": "signee"})
+    post_form(admin, url, {"first_name": "Yanis", "last_name": "Belhadj", "city": "Ivry",
+                           "birth_date": "2003-04-17", "gender": "H", "qpv": "non",
+                           "referent_id": "0", "status": "inscrit", "pmsmp": "signee"})
     with demo.app_context():
         person = db.session.get(Participant, person_id)
         assert person.first_name == f"Personne anonymisée {person_id}"

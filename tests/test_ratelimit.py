@@ -5,7 +5,8 @@ from sqlalchemy import select
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant
-from tests.conftest import DATABASE_URL, csrf_token, make_app
+from tests.support.factories import database_for, dispose, make_app
+from tests.support.forms import csrf_token
 
 
 @pytest.fixture
@@ -13,14 +14,11 @@ def limited(tmp_path):
     """The demo app with the limiter on (TestingConfig keeps it off for the other suites)."""
     from questionnaires.demo import load_demo
 
-    app = make_app(DATABASE_URL or f"sqlite:///{tmp_path / 'limited.sqlite'}",
-                   RATELIMIT_ENABLED=True)
+    app = make_app(database_for(tmp_path, "limited.sqlite"), RATELIMIT_ENABLED=True)
     with app.app_context():
         load_demo()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def _token(app):

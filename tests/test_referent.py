@@ -2,12 +2,10 @@
 import html as html_lib
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import event, func, select, update
 
 from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import (
     FollowupHandover,
     FollowupInvitation,
@@ -16,22 +14,11 @@ from questionnaires.models import (
     Response,
 )
 from questionnaires.clock import utcnow
-from tests.conftest import csrf_token
-from tests.followup_support import DUE, make_stage
+from tests.support.forms import csrf_token, post_form
 
 COMPLETE = {"nouvelles": "oui", "situation": "formation", "secteur_stage": "oui",
             "apport_stage": "4", "confiance_observee": "3", "mobilite_observee": "3",
             "commentaire": "Entrée en CAP."}
-
-
-@pytest.fixture
-def sent(app):
-    """Two referents of one stage (and Nadia in another stage), invitations sent (outbox)."""
-    with app.app_context():
-        make_stage({"nadia@example.org": ["Alex", "Sam"], "paul@example.org": ["Inès"]})
-        make_stage({"nadia@example.org": ["Autrestage"]}, title="Métiers du sport")
-        dispatch_due(DUE)
-    return app
 
 
 def _link(app, email, title="accueil"):
@@ -61,8 +48,8 @@ def _text(response) -> str:
 
 
 def _post(client, url, data, action):
-    token = csrf_token(client.get(url))
-    return client.post(url, data={**data, "csrf_token": token, "action": action})
+    """Post the referent's page with the button `action`."""
+    return post_form(client, url, {**data, "action": action})
 
 
 def test_the_referent_sees_only_their_participants_of_this_stage(sent):
@@ -220,8 +207,7 @@ def test_unknown_link_is_a_french_404_and_expired_a_410_until_reopened(sent, aut
     assert expired.status_code == 410 and "Lien expiré" in text and "rouvrir" in text
     assert client.post(f"{url}/brouillon", json={}).status_code in (400, 410)
     auth.login()
-    page = client.get("/equipe/stages/1/suivi")
-    reopen = client.post(f"/equipe/stages/1/suivi/{invitation_id}/rouvrir",
-                               data={"csrf_token": csrf_token(page)})
+    reopen = post_form(client, f"/equipe/stages/1/suivi/{invitation_id}/rouvrir",
+                       page_url="/equipe/stages/1/suivi")
     assert reopen.status_code == 302
     assert client.get(url).status_code == 200

@@ -8,23 +8,14 @@ the server really holds. Screenshots go to tests/artifacts/referent-<size>-<step
 import pytest
 from sqlalchemy import select
 
-from questionnaires.followups import progress
 from questionnaires.extensions import db
-from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.followups import progress
 from questionnaires.models import FollowupInvitation, Participant, Referent, Response
-from tests.browser_support import (
-    ARTIFACTS, SAVED, TIMEOUT_MS, french_context, launch_chromium, page_without_js_errors, poll,
-    serve,
-)
-from tests.conftest import REQUIRE_SYSTEM_PARTS
-from tests.followup_support import DUE, make_stage
+from tests.support.browser import ARTIFACTS, SAVED, TIMEOUT_MS, poll
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser,
+              pytest.mark.parametrize("screen", ["phone-390x844", "laptop-1280x800"], indirect=True)]
 
-VIEWPORTS = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-    "laptop": {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False},
-}
 #: Part A of one participant, as the referent gives it (echelle4 answers are stored as ints).
 PART_A = {"nouvelles": "oui", "situation": "formation", "apport_stage": 4,
           "confiance_observee": 3, "mobilite_observee": 2}
@@ -33,53 +24,13 @@ PART_A = {"nouvelles": "oui", "situation": "formation", "apport_stage": 4,
 BACK_ONLINE_SECONDS = 15
 
 
-# Fixtures -------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def chromium():
-    yield from launch_chromium(REQUIRE_SYSTEM_PARTS)
-
-
-@pytest.fixture(params=list(VIEWPORTS), ids=[f"{k}-{v['viewport']['width']}x{v['viewport']['height']}"
-                                             for k, v in VIEWPORTS.items()])
-def device(request):
-    return request.param
-
-
-@pytest.fixture
-def sent(app):
-    """Nadia follows Alex and Sam, Paul follows Inès (same stage); Nadia also follows
-    Autrestage in another stage. The invitations are sent (mail suppressed when TESTING)."""
-    with app.app_context():
-        make_stage({"nadia@example.org": ["Alex", "Sam"], "paul@example.org": ["Inès"]})
-        make_stage({"nadia@example.org": ["Autrestage"]}, title="Métiers du sport")
-        dispatch_due(DUE)
-    return app
-
-
-@pytest.fixture
-def site(sent):
-    with serve(sent) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def context(chromium, device):
-    yield from french_context(chromium, **VIEWPORTS[device])
-
-
-@pytest.fixture
-def page(context):
-    yield from page_without_js_errors(context)
-
-
 class Referent_:
     """Nadia's link for the accueil stage, and the ids of the people on the page."""
 
-    def __init__(self, app, site, device):
-        self.app, self.device = app, device
-        self.size = "{width}x{height}".format(**VIEWPORTS[device]["viewport"])
-        self.touch = VIEWPORTS[device]["has_touch"]
+    def __init__(self, app, site, screen):
+        self.app = app
+        self.size = "{width}x{height}".format(**screen["viewport"])
+        self.touch = screen["has_touch"]
         with app.app_context():
             invitation = db.session.scalar(
                 select(FollowupInvitation).join(Referent)
@@ -137,8 +88,8 @@ class Referent_:
 
 
 @pytest.fixture
-def nadia(sent, site, device):
-    return Referent_(sent, site, device)
+def nadia(sent, site, screen):
+    return Referent_(sent, site, screen)
 
 
 def _no_sideways_scroll(page) -> None:
@@ -148,69 +99,69 @@ def _no_sideways_scroll(page) -> None:
 
 # Tests ----------------------------------------------------------------------------------------
 
-def test_answers_are_autosaved_as_a_draft_and_only_her_people_are_shown(page, nadia):
-    page.goto(nadia.link)
-    nadia.shot(page, "1-opened")
-    text = page.locator("body").inner_text()
+def test_answers_are_autosaved_as_a_draft_and_only_her_people_are_shown(tab, nadia):
+    tab.goto(nadia.link)
+    nadia.shot(tab, "1-opened")
+    text = tab.locator("body").inner_text()
     assert "Bonjour" in text and "Métiers de l'accueil et de la billetterie" in text
     assert "Alex" in text and "Sam" in text
     assert "Inès" not in text, "another referent's participant is shown"
     assert "Autrestage" not in text, "a participant of another stage is shown"
-    assert page.locator("[data-card]:not([data-card=b])").count() == 2
-    _no_sideways_scroll(page)
+    assert tab.locator("[data-card]:not([data-card=b])").count() == 2
+    _no_sideways_scroll(tab)
 
     for question, value in PART_A.items():
-        nadia.answer(page, "Alex", question, value)
+        nadia.answer(tab, "Alex", question, value)
     # "formation" shows the conditional question about the sector.
-    assert nadia.card(page, "Alex").locator('fieldset[data-question="secteur_stage"]').is_visible()
-    nadia.wait_status(page, "saved", SAVED)
+    assert nadia.card(tab, "Alex").locator('fieldset[data-question="secteur_stage"]').is_visible()
+    nadia.wait_status(tab, "saved", SAVED)
     found = poll(lambda: nadia.holds("Alex", PART_A), 5)
     assert found, f"the server holds {nadia.part_a('Alex')}"
     answers, submitted_at, email = found
     assert submitted_at is None  # a draft
     assert email == "nadia@example.org"
     assert nadia.part_a("Sam") is None and nadia.part_a("Inès") is None
-    nadia.shot(page, "2-saved")
+    nadia.shot(tab, "2-saved")
 
     # The draft comes back on a fresh load of the same link.
-    page.reload()
-    card = nadia.card(page, "Alex")
+    tab.reload()
+    card = nadia.card(tab, "Alex")
     assert card.locator('fieldset[data-question="situation"] input[value="formation"]').is_checked()
     assert card.locator('fieldset[data-question="apport_stage"] input[value="4"]').is_checked()
 
 
-def test_an_answer_given_offline_reaches_the_server_once_back_online(page, context, nadia):
-    page.goto(nadia.link)
-    nadia.answer(page, "Alex", "nouvelles", "oui")
-    nadia.wait_status(page, "saved", SAVED)
+def test_an_answer_given_offline_reaches_the_server_once_back_online(tab, tab_context, nadia):
+    tab.goto(nadia.link)
+    nadia.answer(tab, "Alex", "nouvelles", "oui")
+    nadia.wait_status(tab, "saved", SAVED)
     assert poll(lambda: nadia.holds("Alex", {"nouvelles": "oui"}), 5)
 
-    context.set_offline(True)
-    nadia.answer(page, "Alex", "apport_stage", 2)
-    nadia.wait_status(page, "offline")
-    assert "Pas de connexion" in page.locator("#save-status").inner_text()
-    nadia.shot(page, "3-offline")
+    tab_context.set_offline(True)
+    nadia.answer(tab, "Alex", "apport_stage", 2)
+    nadia.wait_status(tab, "offline")
+    assert "Pas de connexion" in tab.locator("#save-status").inner_text()
+    nadia.shot(tab, "3-offline")
     answers = nadia.part_a("Alex")[0]
     assert "apport_stage" not in answers, "saved although the browser is offline?"
 
-    context.set_offline(False)
+    tab_context.set_offline(False)
     found = poll(lambda: nadia.holds("Alex", {"nouvelles": "oui", "apport_stage": 2}),
                  BACK_ONLINE_SECONDS)
     assert found, f"still not on the server after {BACK_ONLINE_SECONDS} s: {nadia.part_a('Alex')}"
     assert found[1] is None
-    nadia.wait_status(page, "saved", SAVED)
-    nadia.shot(page, "4-back-online")
+    nadia.wait_status(tab, "saved", SAVED)
+    nadia.shot(tab, "4-back-online")
 
 
-def test_sending_the_card_submits_part_a_and_a_reload_shows_it_sent(page, nadia):
-    page.goto(nadia.link)
+def test_sending_the_card_submits_part_a_and_a_reload_shows_it_sent(tab, nadia):
+    tab.goto(nadia.link)
     for question, value in PART_A.items():
-        nadia.answer(page, "Alex", question, value)
-    nadia.wait_status(page, "saved", SAVED)
+        nadia.answer(tab, "Alex", question, value)
+    nadia.wait_status(tab, "saved", SAVED)
     assert poll(lambda: nadia.holds("Alex", PART_A), 5)
 
-    send = nadia.card(page, "Alex").get_by_role("button", name="Envoyer pour Alex")
-    with page.expect_navigation():
+    send = nadia.card(tab, "Alex").get_by_role("button", name="Envoyer pour Alex")
+    with tab.expect_navigation():
         nadia.press(send)
     found = poll(lambda: (nadia.part_a("Alex") or (None, None, None))[1] is not None, 5)
     assert found, f"part A not submitted: {nadia.part_a('Alex')}"
@@ -220,15 +171,15 @@ def test_sending_the_card_submits_part_a_and_a_reload_shows_it_sent(page, nadia)
     # Only the card that was sent: Sam's untouched card (an empty comment box in the form)
     # creates no draft.
     assert nadia.part_a("Sam") is None
-    nadia.shot(page, "5-sent")
+    nadia.shot(tab, "5-sent")
 
-    page.reload()
-    card = nadia.card(page, "Alex")
+    tab.reload()
+    card = nadia.card(tab, "Alex")
     assert "card-suivi--done" in (card.get_attribute("class") or "")
     assert card.locator(".status").inner_text().strip() == "Envoyé"
     assert "Réponses envoyées." in card.inner_text()
     assert card.get_by_role("button", name="Envoyer pour Alex").count() == 0
     assert card.get_by_role("link", name="Modifier les réponses pour Alex").is_visible()
     # Sam's card is still to answer.
-    assert nadia.card(page, "Sam").get_by_role("button", name="Envoyer pour Sam").count() == 1
-    nadia.shot(page, "6-reloaded")
+    assert nadia.card(tab, "Sam").get_by_role("button", name="Envoyer pour Sam").count() == 1
+    nadia.shot(tab, "6-reloaded")

@@ -1,33 +1,27 @@
 """The printable report renders in a real Chromium to an A4 PDF (saved under tests/artifacts/)."""
 import pytest
 
-from tests.browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
-from tests.conftest import REQUIRE_SYSTEM_PARTS
+from tests.support.browser import ARTIFACTS
 
 
 @pytest.mark.browser
-def test_the_report_prints_to_a_pdf(demo):
-    require_chromium(REQUIRE_SYSTEM_PARTS)
-    from playwright.sync_api import sync_playwright
-
+def test_the_report_prints_to_a_pdf(demo, chromium, site):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / "rapport-stage-2021.pdf"
     target.unlink(missing_ok=True)
-    with serve(demo) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="fr-FR")
-            page.goto(f"{site}/connexion")
-            page.fill("#email", "equipe@example.org")
-            page.fill("#password", "demo-stages-2021")
-            page.click("button[type=submit]")
-            page.wait_for_url("**/equipe/stages")
-            page.goto(f"{site}/equipe/stages/1/rapport")
-            assert page.locator("h1").inner_text() == "Bilan du stage de remobilisation professionnelle"
-            page.emulate_media(media="print")
-            assert not page.locator("header.topbar").is_visible()  # the print sheet hides menus
-            page.pdf(path=str(target), format="A4", print_background=True)
-        finally:
-            browser.close()
+    page = chromium.new_page(locale="fr-FR")
+    try:
+        page.goto(f"{site}/connexion")
+        page.fill("#email", "equipe@example.org")
+        page.fill("#password", "demo-stages-2021")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/equipe/stages")
+        page.goto(f"{site}/equipe/stages/1/rapport")
+        assert page.locator("h1").inner_text() == "Bilan du stage de remobilisation professionnelle"
+        page.emulate_media(media="print")
+        assert not page.locator("header.topbar").is_visible()  # the print sheet hides menus
+        page.pdf(path=str(target), format="A4", print_background=True)
+    finally:
+        page.close()
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 20_000

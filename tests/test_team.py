@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import Attendance, Participant, Referent, Slot, Stage, Structure, Venue
-from tests.conftest import csrf_token
+from tests.support.forms import csrf_token, post_form
 
 ARGS = {"stage_id": 1, "day_iso": "2021-11-22", "period": "matin", "participant_id": 1,
         "professional_id": 1, "venue_id": 1, "structure_id": 1, "referent_id": 1,
@@ -39,10 +39,8 @@ def test_every_team_page_requires_login(demo):
             assert response.headers["Location"].startswith("/connexion"), url
 
 
-def test_every_team_page_renders_for_a_team_member(demo, auth):
-    client = demo.test_client()
-    auth = type(auth)(demo, client)
-    auth.login()
+def test_every_team_page_renders_for_a_team_member(demo, team):
+    client = team
     for url, methods in team_urls(demo):
         if "GET" in methods:
             response = client.get(url)
@@ -53,11 +51,8 @@ def test_every_team_page_renders_for_a_team_member(demo, auth):
         assert client.get(url).status_code == 403, url
 
 
-def test_admin_only_team_pages_render_for_an_admin(demo, auth):
-    client = demo.test_client()
-    auth = type(auth)(demo, client)
-    auth.create("admin@example.org", "mot-de-passe-admin", role="admin")
-    auth.login("admin@example.org", "mot-de-passe-admin")
+def test_admin_only_team_pages_render_for_an_admin(demo, admin):
+    client = admin
     urls = list(team_urls(demo, admin_only=True))
     assert urls
     for url, methods in urls:
@@ -74,9 +69,9 @@ def test_login_with_wrong_password_says_so_in_french(client, auth):
 
 def test_login_does_not_redirect_off_site(client, auth):
     auth.create()
-    page = client.get("/connexion")
-    response = client.post("/connexion?next=https://evil.example/", data={
-        "email": "camille@example.org", "password": "mot-de-passe-1", "csrf_token": csrf_token(page)})
+    response = post_form(client, "/connexion?next=https://evil.example/",
+                         {"email": "camille@example.org", "password": "mot-de-passe-1"},
+                         page_url="/connexion")
     assert response.headers["Location"] == "/equipe/stages"
 
 
@@ -98,11 +93,6 @@ def test_login_form_itself_needs_csrf(client, auth):
     assert response.status_code == 400
 
 
-def _post(client, url, data):
-    page = client.get(url)
-    return client.post(url, data={**data, "csrf_token": csrf_token(page)})
-
-
 STAGE = {"title": "Métiers du sport", "theme": "sport-evenementiel", "start_date": "2025-03-03",
          "end_date": "2025-03-07", "territory": "Val-de-Marne", "capacity": "2",
          "followup_months": "3"}
@@ -115,15 +105,15 @@ def logged(app, client, auth):
 
 
 def test_create_stage_then_fill_programme(logged, app):
-    response = _post(logged, "/equipe/stages/nouveau", STAGE)
+    response = post_form(logged, "/equipe/stages/nouveau", STAGE)
     assert response.status_code == 302
     with app.app_context():
         venue = Venue(name="Stade", city="Ivry", kind="autre")
         db.session.add(venue)
         db.session.commit()
         venue_id = venue.id
-    response = _post(logged, "/equipe/stages/1/programme/2025-03-04/soiree",
-                     {"title": "Match de basket", "kind": "sortie_culturelle", "venue_id": venue_id})
+    response = post_form(logged, "/equipe/stages/1/programme/2025-03-04/soiree",
+                         {"title": "Match de basket", "kind": "sortie_culturelle", "venue_id": venue_id})
     assert response.status_code == 302
     page = logged.get("/equipe/stages/1").get_data(as_text=True)
     assert "Match de basket" in page and "Stade" in page
@@ -143,7 +133,7 @@ def test_create_stage_then_fill_programme(logged, app):
     ({"title": "x" * 300}, "200 caractères"),
 ])
 def test_stage_form_errors_are_french_and_write_nothing(logged, app, data, message):
-    response = _post(logged, "/equipe/stages/nouveau", {**STAGE, **data})
+    response = post_form(logged, "/equipe/stages/nouveau", {**STAGE, **data})
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     with app.app_context():
@@ -151,15 +141,15 @@ def test_stage_form_errors_are_french_and_write_nothing(logged, app, data, messa
 
 
 def test_stage_dates_cannot_orphan_slots(logged, app):
-    _post(logged, "/equipe/stages/nouveau", STAGE)
-    _post(logged, "/equipe/stages/1/programme/2025-03-07/matin", {"title": "Bilan", "kind": "bilan",
-                                                                  "venue_id": 0})
-    response = _post(logged, "/equipe/stages/1/modifier", {**STAGE, "end_date": "2025-03-06"})
+    post_form(logged, "/equipe/stages/nouveau", STAGE)
+    post_form(logged, "/equipe/stages/1/programme/2025-03-07/matin",
+              {"title": "Bilan", "kind": "bilan", "venue_id": 0})
+    response = post_form(logged, "/equipe/stages/1/modifier", {**STAGE, "end_date": "2025-03-06"})
     assert "tomberaient hors de ces dates" in response.get_data(as_text=True)
 
 
 def test_slot_outside_the_stage_is_a_french_404(logged):
-    _post(logged, "/equipe/stages/nouveau", STAGE)
+    post_form(logged, "/equipe/stages/nouveau", STAGE)
     for url in ("/equipe/stages/1/programme/2025-04-01/matin",
                 "/equipe/stages/1/programme/2025-03-03/nuit",
                 "/equipe/stages/1/programme/pas-une-date/matin",
@@ -176,23 +166,23 @@ def _participant(**overrides):
 
 
 def test_capacity_is_enforced_with_a_clear_message(logged, app):
-    _post(logged, "/equipe/stages/nouveau", STAGE)  # 2 places
+    post_form(logged, "/equipe/stages/nouveau", STAGE)  # 2 places
     url = "/equipe/stages/1/participants/nouveau"
-    assert _post(logged, url, _participant()).status_code == 302
-    assert _post(logged, url, _participant(first_name="Sam")).status_code == 302
-    response = _post(logged, url, _participant(first_name="Noé"))
+    assert post_form(logged, url, _participant()).status_code == 302
+    assert post_form(logged, url, _participant(first_name="Sam")).status_code == 302
+    response = post_form(logged, url, _participant(first_name="Noé"))
     assert response.status_code == 200
     assert "Le stage est complet : 2 inscrit·e·s pour 2 places" in response.get_data(as_text=True)
     # Someone who withdrew before the start does not take a seat.
-    assert _post(logged, url, _participant(first_name="Noé", status="desiste")).status_code == 302
-    response = _post(logged, "/equipe/stages/1/participants/3", _participant(first_name="Noé"))
+    assert post_form(logged, url, _participant(first_name="Noé", status="desiste")).status_code == 302
+    response = post_form(logged, "/equipe/stages/1/participants/3", _participant(first_name="Noé"))
     assert "Le stage est complet" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Participant.id))) == 3
 
 
 def test_participant_gets_a_referent_from_the_structures(logged, app):
-    _post(logged, "/equipe/stages/nouveau", STAGE)
+    post_form(logged, "/equipe/stages/nouveau", STAGE)
     with app.app_context():
         structure = Structure(name="Mission locale de Vitry-sur-Seine")
         referent = Referent(name="Nadia Exemple", email="nadia@example.org", structure=structure)
@@ -201,19 +191,19 @@ def test_participant_gets_a_referent_from_the_structures(logged, app):
         referent_id = referent.id
     page = logged.get("/equipe/stages/1/participants/nouveau").get_data(as_text=True)
     assert 'optgroup label="Mission locale de Vitry-sur-Seine"' in page
-    _post(logged, "/equipe/stages/1/participants/nouveau", _participant(referent_id=referent_id))
-    response = _post(logged, "/equipe/stages/1/participants/nouveau",
-                     _participant(first_name="Sam", referent_id="999"))
+    post_form(logged, "/equipe/stages/1/participants/nouveau", _participant(referent_id=referent_id))
+    response = post_form(logged, "/equipe/stages/1/participants/nouveau",
+                         _participant(first_name="Sam", referent_id="999"))
     assert "choix valide" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Participant.referent_id)) == referent_id
 
 
 def test_referent_email_duplicate_is_refused(logged, app):
-    _post(logged, "/equipe/structures/nouvelle", {"name": "PLIE", "city": ""})
+    post_form(logged, "/equipe/structures/nouvelle", {"name": "PLIE", "city": ""})
     data = {"name": "Nadia", "email": "Nadia@Example.org", "structure_id": "1"}
-    assert _post(logged, "/equipe/referents/nouveau", data).status_code == 302
-    response = _post(logged, "/equipe/referents/nouveau", {**data, "email": "nadia@example.org"})
+    assert post_form(logged, "/equipe/referents/nouveau", data).status_code == 302
+    response = post_form(logged, "/equipe/referents/nouveau", {**data, "email": "nadia@example.org"})
     assert "déjà cette adresse" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Referent.email)) == "nadia@example.org"
@@ -227,19 +217,17 @@ def test_attendance_grid_cycles_by_tap_and_fills_a_column(demo, team):
         db.session.execute(db.delete(Attendance).where(Attendance.slot_id == slot.id))
         db.session.commit()
         ids = (person.id, slot.id)
-    page = client.get("/equipe/stages/2/presences")
-    token = csrf_token(page)
-    cell = f"{ids[0]}:{ids[1]}:present"
-    response = client.post("/equipe/stages/2/presences", data={"csrf_token": token, "cell": cell},
-                           headers={"Accept": "application/json"})
+    grid = "/equipe/stages/2/presences"
+    response = post_form(client, grid, {"cell": f"{ids[0]}:{ids[1]}:present"},
+                         headers={"Accept": "application/json"})
     assert response.get_json() == {"ok": True}
-    client.post("/equipe/stages/2/presences", data={"csrf_token": token, "cell": f"{ids[0]}:{ids[1]}:absent"})
+    post_form(client, grid, {"cell": f"{ids[0]}:{ids[1]}:absent"})
     with demo.app_context():
         assert db.session.get(Attendance, ids).status == "absent"
-    client.post("/equipe/stages/2/presences", data={"csrf_token": token, "cell": f"{ids[0]}:{ids[1]}:"})
+    post_form(client, grid, {"cell": f"{ids[0]}:{ids[1]}:"})
     with demo.app_context():
         assert db.session.get(Attendance, ids) is None
-    client.post("/equipe/stages/2/presences", data={"csrf_token": token, "column": str(ids[1])})
+    post_form(client, grid, {"column": str(ids[1])})
     with demo.app_context():
         marks = db.session.scalars(select(Attendance.status).where(Attendance.slot_id == ids[1])).all()
         assert marks == ["present"] * 8
@@ -249,9 +237,8 @@ def test_attendance_grid_cycles_by_tap_and_fills_a_column(demo, team):
                                   "²:1:present", "1:²:present", "9" * 40 + ":1:present"])
 def test_attendance_refuses_cells_of_another_stage_or_garbage(demo, team, cell):
     client = team
-    token = csrf_token(client.get("/equipe/stages/2/presences"))
-    response = client.post("/equipe/stages/2/presences", data={"csrf_token": token, "cell": cell},
-                           headers={"Accept": "application/json"})
+    response = post_form(client, "/equipe/stages/2/presences", {"cell": cell},
+                         headers={"Accept": "application/json"})
     assert response.status_code == 400
     assert "invalide" in response.get_json()["error"]
 
@@ -260,7 +247,7 @@ def test_stage_delete_asks_then_deletes(demo, team):
     client = team
     page = client.get("/equipe/stages/2/supprimer")
     assert "Téléchargez d'abord l'archive" in page.get_data(as_text=True)
-    client.post("/equipe/stages/2/supprimer", data={"csrf_token": csrf_token(page)})
+    post_form(client, "/equipe/stages/2/supprimer")
     with demo.app_context():
         assert db.session.get(Stage, 2) is None
 
@@ -269,13 +256,12 @@ def test_archive_download_and_upload_pages(demo, team):
     client = team
     download = client.get("/equipe/stages/1/archive.json")
     assert download.headers["Content-Disposition"].startswith("attachment;")
-    page = client.get("/equipe/stages/importer")
     from io import BytesIO
-    response = client.post("/equipe/stages/importer", data={
-        "csrf_token": csrf_token(page), "file": (BytesIO(download.data), "stage.json")})
+    response = post_form(client, "/equipe/stages/importer",
+                         {"file": (BytesIO(download.data), "stage.json")})
     assert response.status_code == 302
-    bad = client.post("/equipe/stages/importer", data={
-        "csrf_token": csrf_token(page), "file": (BytesIO(b'{"format": 1}'), "x.json")})
+    bad = post_form(client, "/equipe/stages/importer",
+                    {"file": (BytesIO(b'{"format": 1}'), "x.json")})
     assert "Archive refusée" in bad.get_data(as_text=True)
     with demo.app_context():
         assert db.session.scalar(select(func.count(Stage.id))) == 3

@@ -4,8 +4,7 @@ from sqlalchemy import select
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.conftest import csrf_token
-
+from tests.support.forms import post_form
 
 
 def test_status_of_each_bilan(demo, team):
@@ -47,8 +46,8 @@ def test_regenerating_a_link_kills_the_old_one(demo, team):
     with demo.app_context():
         person = db.session.scalar(select(Participant).where(Participant.stage_id == 2))
         old, person_id = bilan.link_token(person), person.id
-    page = client.get(f"/equipe/stages/2/bilans/{person_id}")
-    client.post(f"/equipe/stages/2/bilans/{person_id}/nouveau-lien", data={"csrf_token": csrf_token(page)})
+    post_form(client, f"/equipe/stages/2/bilans/{person_id}/nouveau-lien",
+              page_url=f"/equipe/stages/2/bilans/{person_id}")
     assert demo.test_client().get(f"/b/{old}").status_code == 404
     with demo.app_context():
         new = bilan.link_token(db.session.get(Participant, person_id))
@@ -57,11 +56,10 @@ def test_regenerating_a_link_kills_the_old_one(demo, team):
 
 def test_lock_toggles(demo, team):
     client = team
-    page = client.get("/equipe/stages/2/bilans")
-    client.post("/equipe/stages/2/bilans/verrou", data={"csrf_token": csrf_token(page)})
+    post_form(client, "/equipe/stages/2/bilans/verrou", page_url="/equipe/stages/2/bilans")
     with demo.app_context():
         assert db.session.get(Stage, 2).bilans_locked_at is not None
-    client.post("/equipe/stages/2/bilans/verrou", data={"csrf_token": csrf_token(page)})
+    post_form(client, "/equipe/stages/2/bilans/verrou", page_url="/equipe/stages/2/bilans")
     with demo.app_context():
         assert db.session.get(Stage, 2).bilans_locked_at is None
 
@@ -71,9 +69,8 @@ def test_team_sets_the_helper_marker(demo, team):
     with demo.app_context():
         person = db.session.scalar(select(Participant).where(Participant.stage_id == 2))
         person_id, referent_id = person.id, person.referent_id
-    page = client.get(f"/equipe/stages/2/bilans/{person_id}")
-    client.post(f"/equipe/stages/2/bilans/{person_id}/aide",
-                data={"csrf_token": csrf_token(page), "referent_id": str(referent_id)})
+    post_form(client, f"/equipe/stages/2/bilans/{person_id}/aide", {"referent_id": str(referent_id)},
+              page_url=f"/equipe/stages/2/bilans/{person_id}")
     with demo.app_context():
         assert bilan.response_of(db.session.get(Participant, person_id)).assisted_by_id == referent_id
 
@@ -82,16 +79,15 @@ def test_collective_bilan_draft_then_validation(demo, team):
     client = team
     page = client.get("/equipe/stages/2/bilan-collectif")
     assert "Mercredi après-midi" in page.get_data(as_text=True)  # the stage's own programme
-    token = csrf_token(page)
-    response = client.post("/equipe/stages/2/bilan-collectif", data={
-        "csrf_token": token, "action": "valider", "points_ameliorer": "Plus de pauses"})
+    response = post_form(client, "/equipe/stages/2/bilan-collectif", {
+        "action": "valider", "points_ameliorer": "Plus de pauses"})
     assert response.status_code == 200
     assert "Cette question attend une réponse." in response.get_data(as_text=True)
     assert "Plus de pauses" in response.get_data(as_text=True)
-    client.post("/equipe/stages/2/bilan-collectif", data={
-        "csrf_token": token, "action": "brouillon", "points_forts": "L'entraide"})
-    client.post("/equipe/stages/2/bilan-collectif", data={
-        "csrf_token": token, "action": "valider", "points_forts": "L'entraide", "ambiance": "4",
+    post_form(client, "/equipe/stages/2/bilan-collectif", {
+        "action": "brouillon", "points_forts": "L'entraide"})
+    post_form(client, "/equipe/stages/2/bilan-collectif", {
+        "action": "valider", "points_forts": "L'entraide", "ambiance": "4",
         "activites_plebiscitees": ["mer-pm"]})
     with demo.app_context():
         response = db.session.scalar(select(Response).where(

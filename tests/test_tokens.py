@@ -9,19 +9,14 @@ from questionnaires.extensions import db
 from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.followups.plan import plan_stage
 from questionnaires.models import FollowupInvitation, Participant
-from tests.conftest import empty_postgres_schema, flask_db
-from tests.followup_support import DUE, make_stage
-
-
-def _first_participant(app) -> Participant:
-    """A participant of the recent demo stage, whose link has not expired."""
-    return db.session.scalars(select(Participant).order_by(Participant.stage_id.desc(),
-                                                           Participant.id)).first()
+from tests.support.factories import DUE, make_stage
+from tests.support.queries import first_participant
+from tests.support.system import empty_postgres_schema, flask_db
 
 
 def test_a_token_carries_128_bits_and_only_its_hash_is_stored(demo):
     with demo.app_context():
-        person = _first_participant(demo)
+        person = first_participant(demo)
         token = bilan.link_token(person)
         assert len(token) == 22 and "." not in token  # 16 bytes of HMAC in base64url
         assert len(person.bilan_link_salt) >= 22  # the salt: secrets.token_urlsafe(16)
@@ -34,7 +29,7 @@ def test_a_token_carries_128_bits_and_only_its_hash_is_stored(demo):
 def test_the_same_link_is_shown_twice_and_renewing_kills_the_old_one(demo):
     client = demo.test_client()
     with demo.app_context():
-        person = _first_participant(demo)
+        person = first_participant(demo)
         first = bilan.link_token(person)
         assert bilan.link_token(db.session.get(Participant, person.id)) == first
         bilan.renew_link(person)
@@ -50,7 +45,7 @@ def test_the_database_alone_cannot_rebuild_a_link(demo):
     """Salt and hash without the key: a token made with another key opens nothing."""
     client = demo.test_client()
     with demo.app_context():
-        person = _first_participant(demo)
+        person = first_participant(demo)
         forged = tokens.make_token("bilan", person.bilan_link_salt, key="a-guessed-key")
         purpose_swapped = tokens.make_token("suivi", person.bilan_link_salt)
     assert client.get(f"/b/{forged}").status_code == 404
@@ -59,7 +54,7 @@ def test_the_database_alone_cannot_rebuild_a_link(demo):
 
 def test_rotating_the_secret_key_kills_every_link(demo, tmp_path):
     with demo.app_context():
-        token = bilan.link_token(_first_participant(demo))
+        token = bilan.link_token(first_participant(demo))
     rotated = create_app({"TESTING": True, "SECRET_KEY": "another-key",
                           "SQLALCHEMY_DATABASE_URI": demo.config["SQLALCHEMY_DATABASE_URI"]})
     assert demo.test_client().get(f"/b/{token}").status_code == 302
@@ -70,7 +65,7 @@ def test_a_link_made_before_the_hashes_still_opens(demo):
     """Old links read <salt>.<token>: printed sheets and sent mails keep working."""
     client = demo.test_client()
     with demo.app_context():
-        person = _first_participant(demo)
+        person = first_participant(demo)
         legacy = f"{person.bilan_link_salt}.{bilan.link_token(person)}"
         wrong_salt = f"{tokens.new_salt()}.{bilan.link_token(person)}"
     assert client.get(f"/b/{legacy}").status_code == 302
@@ -171,7 +166,7 @@ def test_after_a_key_rotation_links_rehash_makes_new_links_work(demo):
     rotated = create_app({"TESTING": True, "SECRET_KEY": "another-key",
                           "SQLALCHEMY_DATABASE_URI": demo.config["SQLALCHEMY_DATABASE_URI"]})
     with rotated.app_context():
-        old = bilan.link_token(_first_participant(rotated))
+        old = bilan.link_token(first_participant(rotated))
     assert rotated.test_client().get(f"/b/{old}").status_code == 404
     result = rotated.test_cli_runner().invoke(args=["links", "rehash"])
     assert "recalculé" in result.output

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
 
+import pytest
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import String, select
 from werkzeug.security import generate_password_hash
@@ -77,6 +78,12 @@ class World:
     referent_token: str
     expired_referent_token: str
     params: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(app):
+    """The demo data, its actors' accounts and links (see build_world)."""
+    return build_world(app)
 
 
 def reset_database(app) -> None:
@@ -186,7 +193,7 @@ def url_of(rule, world: World, actor: str) -> str:
             values[name] = world.params[name]
         else:
             raise KeyError(f"{rule.rule}: no demo value for <{name}>; add one to "
-                           "build_world() params in tests/security_support.py")
+                           "build_world() params in tests/support/security.py")
     with world.app.test_request_context():
         return rule.build(values, append_unknown=False)[1]
 

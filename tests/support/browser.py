@@ -1,4 +1,11 @@
-"""Helpers for the real-browser tests: Chromium, the app served from a thread, tapping answers."""
+"""The browser tests' fixtures: Debian's Chromium driven by Playwright, the app served to it.
+
+A test asks for `tab` (a page whose JavaScript errors fail the test), `tab_context` to go
+offline or open another tab, `site` for the app's base URL and `shots` for screenshots. The
+screen is a tablet in portrait unless the module parametrizes `screen` (indirectly) with names
+of SCREENS. The names stay clear of pytest-playwright's `browser`, `context` and `page`: its
+browser download does not exist here, and a test asking for one of those gets its parameter.
+"""
 import re
 import threading
 import time
@@ -8,24 +15,32 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support.system import missing
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 #: Every wait is bounded: nothing here should take more than a few seconds on a laptop.
 TIMEOUT_MS = 15_000
 SAVED = "Réponses enregistrées."
+#: The screens the tests use, by the name that ends their test ids
+SCREENS = {
+    "portrait-810x1080": {"viewport": {"width": 810, "height": 1080}, "has_touch": True},
+    "landscape-1080x810": {"viewport": {"width": 1080, "height": 810}, "has_touch": True},
+    "phone-390x844": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                      "has_touch": True},
+    "laptop-1280x800": {"viewport": {"width": 1280, "height": 800}, "is_mobile": False,
+                        "has_touch": False},
+}
+TABLET = "portrait-810x1080"
 
 
-def require_chromium(required: bool) -> None:
+def require_chromium() -> None:
     """Skip (or fail, when the system parts are required) without Debian's chromium."""
-    if CHROMIUM.exists():
-        return
-    message = ("Chromium absent: apt-get install chromium (Debian package, /usr/bin/chromium) "
-               "to run the browser tests.")
-    if required:
-        pytest.fail(message)
-    pytest.skip(message)
+    if not CHROMIUM.exists():
+        missing("Chromium absent: apt-get install chromium (Debian package, /usr/bin/chromium) "
+                "to run the browser tests.")
 
 
 @contextmanager
@@ -40,6 +55,59 @@ def serve(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# Fixtures -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium driven by Playwright, one per test module."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screen(request):
+    """The browser context's screen: a tablet in portrait, or the name the test is given."""
+    return SCREENS[getattr(request, "param", TABLET)]
+
+
+@pytest.fixture
+def tab_context(chromium, screen):
+    """A browser context in French, Paris time, bounded waits, on `screen`."""
+    context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris", **screen)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def tab(tab_context):
+    """A page whose JavaScript errors fail the test."""
+    page = tab_context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def site(app):
+    """The test's app served to the browser from a thread; its base URL."""
+    with serve(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def shots(request, screen):
+    return Shots(request.node.name, screen["viewport"])
 
 
 class Shots:
@@ -57,6 +125,8 @@ class Shots:
         self.files.append(path)
         return path
 
+
+# Answering as a person does -------------------------------------------------------------------
 
 def fieldset(page, question_id: str):
     return page.locator(f'fieldset[data-question="{question_id}"]')
@@ -116,33 +186,3 @@ def poll(predicate, seconds: float):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.1)
-
-
-def launch_chromium(required: bool):
-    """Debian's Chromium driven by Playwright, for one test module (a generator fixture body)."""
-    require_chromium(required)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def french_context(browser, **options):
-    """A browser context in French, Paris time, bounded waits (a generator fixture body)."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
-
-
-def page_without_js_errors(context):
-    """A page whose JavaScript errors fail the test (a generator fixture body)."""
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    assert not errors, f"JavaScript errors on the page: {errors}"

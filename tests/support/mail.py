@@ -1,0 +1,62 @@
+"""A real SMTP server on 127.0.0.1 that a test can stop and start again (the `smtp` fixture)."""
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.support.system import free_port
+
+
+class Collector:
+    """aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for rcpt, m in self.messages if address in rcpt]
+
+    def text(self, message) -> str:
+        return message.get_body(("plain",)).get_content()
+
+
+class SMTPServer:
+    """A real SMTP server that a test can stop (down) and start again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.handler = Collector()
+        self.controller = None
+        self.start()
+
+    def start(self):
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on 127.0.0.1; `smtp.messages` holds what it received."""
+    server = SMTPServer()
+    yield server
+    server.stop()
+
+
+def mail_settings(smtp: SMTPServer) -> dict:
+    """App overrides that send for real to the test server (Flask-Mail suppresses when TESTING)."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_SUPPRESS_SEND": False,
+            "MAIL_REPLY_TO": "equipe@association.example.org", "MAIL_TIMEOUT": 5}
