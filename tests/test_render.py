@@ -23,8 +23,8 @@ from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupInvitation, Participant, Referent, Stage
 from questionnaires.participant import bilan
 from questionnaires.stages import collective
-from tests.conftest import csrf_token
-from tests.followup_support import DUE, make_stage
+from tests.support.factories import DUE, make_stage
+from tests.support.forms import csrf_token
 
 SCALE = Question("humeur", "echelle4", "Ça va ?", True, help="Une face par réponse.")
 YES_NO = Question("nouvelles", "oui_non_nsp", "Des nouvelles de {prenom} ?", False)
