@@ -17,7 +17,7 @@ from questionnaires.auth.views import bp as auth_bp
 from questionnaires.demo.commands import demo
 from questionnaires.engine import definitions
 from questionnaires.extensions import csrf, db, login_manager, migrate
-# Not bound as `mail`: that name is the module followups/mail.py (render and send).
+# Not bound as `mail`: that name is the module questionnaires/mail.py (render and send).
 from questionnaires.extensions import mail as mail_extension
 from questionnaires.followups import scheduler
 from questionnaires.followups.commands import followups, scheduler as scheduler_commands
