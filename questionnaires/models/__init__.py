@@ -8,7 +8,8 @@ from questionnaires.models.followup import (
     OutboxMail,
 )
 from questionnaires.models.heartbeat import SchedulerHeartbeat
-from questionnaires.models.people import Attendance, Participant
+from questionnaires.models.mailing import ScheduledMail
+from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
 from questionnaires.models.response import Response
 from questionnaires.models.stage import (
@@ -22,8 +23,8 @@ from questionnaires.models.stage import (
 from questionnaires.models.user import LoginThrottle, User
 
 __all__ = [
-    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
+    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
+    "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
     "slot_professionals",
 ]

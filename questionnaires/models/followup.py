@@ -161,6 +161,10 @@ class MailAttempt(db.Model):
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("followup_message.id", ondelete="CASCADE"), index=True
     )
+    #: Or the scheduled mail attempted (models/mailing.py)
+    scheduled_mail_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scheduled_mail.id", ondelete="CASCADE"), index=True
+    )
     #: When the attempt ended
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: Recipient address
@@ -180,6 +184,10 @@ class OutboxMail(db.Model):
     #: The follow-up mail it stands for
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("followup_message.id", ondelete="CASCADE"), index=True
+    )
+    #: Or the scheduled mail it stands for (models/mailing.py)
+    scheduled_mail_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scheduled_mail.id", ondelete="CASCADE"), index=True
     )
     #: When it was "sent"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

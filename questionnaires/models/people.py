@@ -43,6 +43,7 @@ class Participant(db.Model):
         CheckConstraint(sql_in("status", PARTICIPANT_STATUSES), "status_known"),
         CheckConstraint(sql_in("pmsmp", PMSMP), "pmsmp_known"),
         CheckConstraint("length(trim(first_name)) > 0", "first_name_not_blank"),
+        CheckConstraint("email = lower(email)", "email_lowercase"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"), index=True)
@@ -56,6 +57,10 @@ class Participant(db.Model):
     gender: Mapped[str] = mapped_column(String(1), default="X")
     #: Town of residence
     city: Mapped[str | None] = mapped_column(String(120))
+    #: To reach them during the week: a French number as "06 12 34 56 78" (stages/contacts.py)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: Lowercased; the evening messages of the week go there (stages/evening_mails.py)
+    email: Mapped[str | None] = mapped_column(String(254))
     #: Lives in a "quartier prioritaire de la politique de la ville": oui, veille, non, inconnu
     qpv: Mapped[str] = mapped_column(String(10), default="inconnu")
     #: The insertion referent who follows this participant
@@ -147,3 +152,32 @@ class Attendance(db.Model):
         back_populates="attendance", overlaps="attendance"
     )
     slot: Mapped[Slot] = relationship(overlaps="attendance,participant")
+
+
+class AttendanceCall(db.Model):
+    """The team called a participant about their absences: when, and what they said.
+
+    Kept by slot, beside the attendance marks: the slot is the latest absence of the run the
+    call was about, so a new run of absences shows the person as "to call" again.
+    """
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["participant_id", "stage_id"],
+            ["participant.id", "participant.stage_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["slot_id", "stage_id"], ["slot.id", "slot.stage_id"], ondelete="CASCADE"
+        ),
+    )
+    participant_id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    stage_id: Mapped[int] = mapped_column(index=True)
+    #: When the team noted the call
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: A short comment ("malade, revient jeudi"); erased when the person is anonymised
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    participant: Mapped[Participant] = relationship()
+    slot: Mapped[Slot] = relationship(overlaps="participant")

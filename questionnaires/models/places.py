@@ -24,6 +24,8 @@ class Venue(db.Model):
     city: Mapped[str] = mapped_column(String(120), default="")
     #: "culturel" venues count in the impact table, "autre" ones do not
     kind: Mapped[str] = mapped_column(String(20), default="culturel")
+    #: Street and postcode ("1 place de la Libération, 94230"), printed on "Ma semaine"
+    address: Mapped[str | None] = mapped_column(String(200))
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city})" if self.city else self.name
@@ -60,6 +62,8 @@ class Referent(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     #: Lowercased; unique, since imports and archives match referents by email
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: A French number as "01 23 45 67 89", for the team to call about an absent participant
+    phone: Mapped[str | None] = mapped_column(String(20))
     #: The structure this referent works for
     structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id", ondelete="RESTRICT"))
     #: When the name and e-mail were replaced, once every stage they followed is past the

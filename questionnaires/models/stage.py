@@ -1,5 +1,5 @@
 """A stage, its programme by half-day and the professionals met."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
     CheckConstraint,
@@ -9,6 +9,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,10 @@ from questionnaires.models.values import PERIODS, SLOT_KINDS, sql_in
 MAX_STAGE_DAYS = 14
 #: A stage's places, inclusive: the check constraint, the stage form and the archive use these
 CAPACITY_RANGE = (1, 100)
+#: The usual hours of each period (the 2021 programme: 10 h–12 h 30, 13 h 30–17 h, evening
+#: shows at 20 h), for slots whose own hours are not given
+PERIOD_HOURS = {"matin": (time(10, 0), time(12, 30)), "apres-midi": (time(13, 30), time(17, 0)),
+                "soiree": (time(20, 0), time(22, 30))}
 #: Months from a stage's last day to the referents' follow-up, inclusive (same three users)
 FOLLOWUP_MONTHS_RANGE = (1, 24)
 
@@ -112,6 +117,8 @@ class Slot(db.Model):
         CheckConstraint(sql_in("kind", SLOT_KINDS), "kind_known"),
         CheckConstraint("length(trim(title)) > 0", "title_not_blank"),
         CheckConstraint("length(trim(key)) > 0", "key_not_blank"),
+        CheckConstraint("(start_time IS NULL) = (end_time IS NULL)", "hours_both_or_none"),
+        CheckConstraint("end_time > start_time", "ends_after_start"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"), index=True)
@@ -127,6 +134,9 @@ class Slot(db.Model):
     kind: Mapped[str] = mapped_column(String(30), default="atelier")
     #: Where it happens; none for an outing whose place is not recorded
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"))
+    #: Local times it starts and ends; unset, the period's usual hours (PERIOD_HOURS)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
 
     stage: Mapped[Stage] = relationship(back_populates="slots")
     # Loaded with the slots: the grid, the report and the archive read them for every slot.
@@ -135,6 +145,12 @@ class Slot(db.Model):
         secondary=slot_professionals, back_populates="slots", order_by="Professional.id",
         lazy="selectin",
     )
+
+    @property
+    def hours(self) -> tuple[time, time]:
+        """(start, end), local time: the slot's own, else its period's usual ones."""
+        usual = PERIOD_HOURS[self.period]
+        return self.start_time or usual[0], self.end_time or usual[1]
 
     def __str__(self) -> str:
         return self.title
