@@ -33,6 +33,17 @@ def _int_list(name: str, default: str) -> tuple[int, ...]:
                          f"(exemple : {default}), reçu « {raw} ».") from None
 
 
+def _clock_time(name: str, default: str) -> str:
+    """A time of day "HH:MM" from the environment ("17:00"), checked at start."""
+    raw = os.environ.get(name, default).strip()
+    hours, _, minutes = raw.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60
+            and len(minutes) == 2):
+        raise SystemExit(f"{name} : une heure HH:MM est attendue (exemple : {default}), "
+                         f"reçu « {raw} ».")
+    return f"{int(hours):02d}:{minutes}"
+
+
 def _database_url() -> str:
     """DATABASE_URL, else the SQLite file in instance/ that `make run` uses."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'questionnaires.sqlite'}"
@@ -115,6 +126,15 @@ class Config:
     SEND_ALARM_HOURS = int(os.environ.get("SEND_ALARM_HOURS", "6"))
     #: Run the dispatcher inside this process (`make run` sets it for the dev server only)
     SCHEDULER_IN_APP = os.environ.get("SCHEDULER_IN_APP", "").lower() in {"1", "true", "yes"}
+
+    # The week of a stage (README, "The week") --------------------------------------------
+    #: Local time, the day before each day of a stage, of the message with the next day's
+    #: places and times to participants who gave an e-mail
+    EVENING_MAIL_TIME = _clock_time("EVENING_MAIL_TIME", "17:00")
+    #: The team's phone during the week, printed on "Ma semaine" and in the evening messages
+    TEAM_PHONE = os.environ.get("TEAM_PHONE")
+    #: Where the DejaVu fonts of the "Ma semaine" PDF are (Debian package fonts-dejavu-core)
+    PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 
     # Operations (docs/deployment.md) --------------------------------------------------------
     #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)

@@ -5,7 +5,7 @@ commands and jobs ask this module for them. "Today" is the date in the configure
 not the server's: a server in UTC would otherwise change day at 1 or 2 a.m. in Paris.
 """
 import calendar
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -37,3 +37,13 @@ def age_on(born: date | None, day: date) -> int | None:
     if born is None:
         return None
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def french_hour(moment: time) -> str:
+    """"10 h", "12 h 30": how a French programme writes a time."""
+    return f"{moment.hour} h" if not moment.minute else f"{moment.hour} h {moment.minute:02d}"
+
+
+def french_day(day: date) -> str:
+    """"mardi 23 novembre"."""
+    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"

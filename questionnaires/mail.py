@@ -60,15 +60,17 @@ class _TimedConnection(Connection):
         return host
 
 
-def deliver(email: Email, message_id: int | None = None) -> str:
+def deliver(email: Email, message_id: int | None = None, scheduled_id: int | None = None) -> str:
     """Send over SMTP (raises on failure), or add to the outbox in the current transaction.
 
     Returns the transport used. The outbox row is committed by the caller together with the
     message's new state, so a mail is in the outbox exactly when it is marked sent.
+    `message_id` names a follow-up message, `scheduled_id` a scheduled mail (mail_queue.py).
     """
     name, address = sender()
     if uses_outbox():
-        db.session.add(OutboxMail(message_id=message_id, sender=f"{name} <{address}>",
+        db.session.add(OutboxMail(message_id=message_id, scheduled_mail_id=scheduled_id,
+                                  sender=f"{name} <{address}>",
                                   reply_to=reply_to(), to_address=email.to, subject=email.subject,
                                   body_text=email.text, body_html=email.html))
         return "outbox"
@@ -80,10 +82,11 @@ def deliver(email: Email, message_id: int | None = None) -> str:
 
 
 def log_attempt(message_id: int | None, to: str, transport: str, now,
-                error: str | None = None) -> None:
+                error: str | None = None, scheduled_id: int | None = None) -> None:
     """One line of the delivery log, in the current transaction."""
-    db.session.add(MailAttempt(message_id=message_id, at=now, to_address=to, transport=transport,
-                               ok=error is None, error=error[:500] if error else None))
+    db.session.add(MailAttempt(message_id=message_id, scheduled_mail_id=scheduled_id, at=now,
+                               to_address=to, transport=transport, ok=error is None,
+                               error=error[:500] if error else None))
 
 
 def describe(error: Exception) -> str:

@@ -53,3 +53,41 @@ def face(level) -> Markup:
 def yes_no(value) -> Markup:
     """The pictogram of "oui", "non" or "je ne sais pas"."""
     return YES_NO.get(value, _DONT_KNOW)
+
+
+# The kinds of slot, on "Aujourd'hui" and the participants' "Ma semaine" sheets (HTML and PDF:
+# fpdf2 draws the same SVG, hence the xmlns and plain fills, no opacity).
+_KIND_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" class="picto picto--kind" viewBox="0 0 64 64" '
+             'width="64" height="64" aria-hidden="true" focusable="false">'
+             '<circle cx="32" cy="32" r="30" fill="{bg}"/>{body}</svg>')
+_STROKE = f'fill="none" stroke="{_INK}" stroke-width="4" stroke-linecap="round" stroke-linejoin="round"'
+_KIND_BODIES = {
+    # a pencil on a sheet: doing things together
+    "atelier": ("#f3e3ea", f'<rect x="16" y="14" width="26" height="34" rx="3" {_STROKE}/>'
+                           f'<path d="M30 46 L46 26 L52 31 L36 51 L29 53 Z" fill="#fff" stroke="{_INK}" '
+                           f'stroke-width="3" stroke-linejoin="round"/>'),
+    # a building with columns: visiting a place
+    "visite": ("#e3eef8", f'<path d="M12 26 L32 13 L52 26 Z" {_STROKE}/>'
+                          f'<path d="M18 30 V46 M27 30 V46 M37 30 V46 M46 30 V46 M12 50 H52" {_STROKE}/>'),
+    # two people: meeting professionals
+    "rencontre": ("#e6f2ea", f'<circle cx="23" cy="24" r="7" {_STROKE}/><circle cx="42" cy="24" r="7" {_STROKE}/>'
+                             f'<path d="M11 49 Q23 32 33 49 M31 49 Q42 32 53 49" {_STROKE}/>'),
+    # a ticket: a show, a concert
+    "sortie_culturelle": ("#fbeedd", f'<path d="M12 22 H52 V29 A4 4 0 0 0 52 37 V44 H12 V37 A4 4 0 0 0 '
+                                     f'12 29 Z" {_STROKE}/><path d="M38 24 V42" fill="none" '
+                                     f'stroke="{_INK}" stroke-width="3" stroke-dasharray="3 3"/>'),
+    # a speech bubble with a tick: saying what one thought of it
+    "bilan": ("#e9f5ec", f'<path d="M12 16 H52 V40 H30 L19 50 V40 H12 Z" {_STROKE}/>'
+                         f'<path d="M22 28 L29 34 L42 22" {_STROKE}/>'),
+    # a star: anything else
+    "autre": ("#eceef3", f'<path d="M32 12 L38 26 L52 27 L41 36 L45 50 L32 42 L19 50 L23 36 L12 27 '
+                         f'L26 26 Z" {_STROKE}/>'),
+}
+#: One pictogram per kind of slot (models/values.py SLOT_KINDS)
+SLOT_KIND_PICTOS = {kind: Markup(_KIND_SVG.format(bg=bg, body=body))
+                    for kind, (bg, body) in _KIND_BODIES.items()}
+
+
+def slot_kind(kind: str) -> Markup:
+    """The pictogram of a kind of slot ("atelier", "visite"…); the star for an unknown one."""
+    return SLOT_KIND_PICTOS.get(kind, SLOT_KIND_PICTOS["autre"])

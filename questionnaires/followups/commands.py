@@ -8,9 +8,8 @@ from sqlalchemy import select
 from questionnaires import clock
 from questionnaires.cli import moment
 from questionnaires.extensions import db
-from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.followups.plan import plan_stage
-from questionnaires.followups.scheduler import build
+from questionnaires.followups.scheduler import build, one_pass
 from questionnaires.followups.status import stage_summaries
 from questionnaires.models import Stage
 
@@ -20,10 +19,11 @@ def followups():
     pass
 
 
-@followups.command("send-due", help="Fait un passage d'envoi et affiche ce qui est parti.")
+@followups.command("send-due", help="Fait un passage d'envoi (suivis, puis messages programmés "
+                                    "comme ceux de la veille) et affiche ce qui est parti.")
 @click.option("--now", "now_text", help="Faire comme s'il était cette date-heure ISO (essais).")
 def followups_send_due(now_text: str | None):
-    outcomes = dispatch_due(moment(now_text))
+    outcomes = one_pass(moment(now_text))
     words = {"sent": "envoyé", "retry": "échec, nouvel essai prévu", "failed": "échec définitif",
              "cancelled": "annulé"}
     for outcome in outcomes:

@@ -1,5 +1,7 @@
-"""APScheduler wiring only: run `followups.dispatch_due` every DISPATCH_INTERVAL_MINUTES,
-and the retention purge (`privacy.purge_expired`) once a day.
+"""APScheduler wiring only: run the dispatch pass every DISPATCH_INTERVAL_MINUTES (the
+follow-up mails, `followups.dispatch_due`, then the scheduled mails of `mail_queue`, after the
+week's evening messages are planned), and the retention purge (`privacy.purge_expired`) once a
+day.
 
 Production runs `flask scheduler run` as its own process (docs/followups.md has the systemd
 unit). `make run` sets SCHEDULER_IN_APP=1 so the dev server runs it in a background thread,
@@ -13,18 +15,28 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from questionnaires import mail_queue
 from questionnaires.extensions import db
-from questionnaires.followups.dispatch import dispatch_due
+from questionnaires.followups.dispatch import Outcome, dispatch_due
 from questionnaires.followups.heartbeat import record_pass
 from questionnaires.clock import utcnow
 from questionnaires.privacy.retention import purge_expired, record_purge
+from questionnaires.stages.evening_mails import plan_upcoming
+
+
+def one_pass(now) -> list[Outcome]:
+    """Every mail due at `now`: the follow-ups, then the scheduled mails (evening messages
+    planned first, so that a participant marked "abandon" a minute ago gets none)."""
+    outcomes = dispatch_due(now)
+    plan_upcoming(now)
+    return outcomes + mail_queue.send_due(now)
 
 
 def run_pass(app: Flask) -> None:
     """One dispatch pass in the app's context; a failure is logged, the next pass retries."""
     with app.app_context():
         try:
-            outcomes = dispatch_due(utcnow())
+            outcomes = one_pass(utcnow())
             record_pass(utcnow())  # /health reports a scheduler that stopped passing
         except Exception:  # the scheduler must outlive a bad pass (database restarting…)
             app.logger.exception("follow-up dispatch pass failed")
@@ -32,7 +44,7 @@ def run_pass(app: Flask) -> None:
         finally:
             db.session.remove()
         for outcome in outcomes:
-            app.logger.info("follow-up %s %s to %s: %s %s", outcome.kind, outcome.message_id,
+            app.logger.info("mail %s %s to %s: %s %s", outcome.kind, outcome.message_id,
                             outcome.to, outcome.result, outcome.detail)
 
 

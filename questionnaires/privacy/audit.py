@@ -55,6 +55,11 @@ TEAM_RULES = {
     "team.participants_import_confirm": Rule("participant", post="imported"),
     "team.attendance": Rule("attendance", VIEW),
     "team.attendance_set": Rule("attendance"),
+    "team.today": Rule("attendance", VIEW),  # names, phones, e-mails
+    "team.today_mark": Rule("attendance"),
+    "team.absence_call": Rule("attendance"),
+    "team.week_sheets": Rule("participant", VIEW),  # first names on each sheet
+    "team.week_pdf_download": Rule("participant", EXPORT),
     "team.bilans": Rule("bilan", VIEW),
     "team.bilans_lock": Rule("bilan"),
     "team.bilan_view": Rule("bilan", VIEW),

@@ -53,9 +53,9 @@ def attendance_set(stage_id: int):
     if not ConfirmForm().validate_on_submit():
         error = "La page a expiré. Rechargez-la puis recommencez."
     elif "column" in request.form:
-        error = _fill_column(stage, request.form["column"])
+        error = fill_column(stage, request.form["column"])
     else:
-        error = _set_cell(stage, request.form.get("cell", ""))
+        error = set_cell(stage, request.form.get("cell", ""))
     if error:
         db.session.rollback()
         if wants_json:
@@ -68,10 +68,10 @@ def attendance_set(stage_id: int):
     return redirect(url_for("team.attendance", stage_id=stage.id))
 
 
-def _set_cell(stage, cell: str) -> str | None:
+def set_cell(stage, cell: str) -> str | None:
     """Parse and apply "participant:slot:status"; a French error if it names nothing valid."""
     parts = cell.split(":")
-    if len(parts) != 3 or not _is_id(parts[0]) or not _is_id(parts[1]):
+    if len(parts) != 3 or not is_id(parts[0]) or not is_id(parts[1]):
         return "Case de présence invalide. Rechargez la page."
     participant_id, slot_id, status = int(parts[0]), int(parts[1]), parts[2]
     participant = db.session.get(Participant, participant_id)
@@ -83,14 +83,14 @@ def _set_cell(stage, cell: str) -> str | None:
     return None
 
 
-def _is_id(text: str) -> bool:
+def is_id(text: str) -> bool:
     """Plain ASCII digits of a sane length ("²".isdigit() is True, and int() refuses it)."""
     return text.isascii() and text.isdigit() and len(text) <= 12
 
 
-def _fill_column(stage, slot_value: str) -> str | None:
+def fill_column(stage, slot_value: str) -> str | None:
     """Mark "present" everyone of a slot who has no mark yet."""
-    slot = db.session.get(Slot, int(slot_value)) if _is_id(slot_value) else None
+    slot = db.session.get(Slot, int(slot_value)) if is_id(slot_value) else None
     if slot is None or slot.stage_id != stage.id:
         return "Créneau invalide. Rechargez la page."
     marked = set(db.session.scalars(

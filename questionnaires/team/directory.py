@@ -53,6 +53,7 @@ def venue_edit(venue_id: int | None = None):
         else:
             venue = venue or Venue()
             venue.name, venue.city, venue.kind = name, city, form.kind.data
+            venue.address = (form.address.data or "").strip() or None
             db.session.add(venue)
             db.session.commit()
             flash(f"Lieu « {venue.name} » enregistré.", "success")
@@ -110,6 +111,7 @@ def referent_edit(referent_id: int | None = None):
             referent = referent or Referent()
             referent.name, referent.email = form.name.data.strip(), email
             referent.structure_id = form.structure_id.data
+            referent.phone = form.phone.data or None
             db.session.add(referent)
             db.session.commit()
             flash(f"Référent·e « {referent.name} » enregistré·e.", "success")

@@ -18,7 +18,9 @@ from questionnaires.models import (
     MailAttempt,
     OutboxMail,
     Referent,
+    ScheduledMail,
 )
+from questionnaires.models.mailing import SCHEDULED_KINDS, SCHEDULED_STATES
 from questionnaires.clock import utcnow
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm
@@ -135,5 +137,12 @@ def outbox():
     mails = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(100)).all()
     attempts = db.session.scalars(select(MailAttempt).order_by(MailAttempt.id.desc())
                                   .limit(50)).all()
+    # Scheduled mails (the evening messages…): the next ones to go, then the latest others.
+    upcoming = db.session.scalars(select(ScheduledMail).where(ScheduledMail.state == "planned")
+                                  .order_by(ScheduledMail.due_at, ScheduledMail.id).limit(50)).all()
+    done = db.session.scalars(select(ScheduledMail).where(ScheduledMail.state != "planned")
+                              .order_by(ScheduledMail.due_at.desc(), ScheduledMail.id.desc())
+                              .limit(50)).all()
     return render_template("team/followup_outbox.html", mails=mails, attempts=attempts,
-                           outbox=mail.uses_outbox())
+                           outbox=mail.uses_outbox(), scheduled=upcoming + done,
+                           kinds=SCHEDULED_KINDS, states=SCHEDULED_STATES)

@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms import EmailField, IntegerField, SelectField, StringField, TelField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -16,6 +16,7 @@ from wtforms.validators import (
 )
 
 from questionnaires import clock
+from questionnaires.stages.contacts import EMAIL_MESSAGE, PHONE_MESSAGE, normal_email, normal_phone
 from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
 from questionnaires.models import MAX_STAGE_DAYS, values
 from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
@@ -29,6 +30,37 @@ def _choices(value_set: dict) -> list[SelectChoice]:
 
 def required(message: str = REQUIRED):
     return DataRequired(message)
+
+
+def phone_field(label: str = "Téléphone (facultatif)") -> TelField:
+    """An optional French phone number, stored as "06 12 34 56 78" (stages/contacts.py)."""
+    return TelField(label, validators=[Optional(), Length(max=30)],
+                    render_kw={"autocomplete": "off", "inputmode": "tel"})
+
+
+def check_phone(field) -> None:
+    """Replace a typed number by its normal form, or refuse it in French."""
+    if field.data and field.data.strip():
+        phone = normal_phone(field.data)
+        if phone is None:
+            raise ValidationError(PHONE_MESSAGE)
+        field.data = phone
+    else:
+        field.data = None
+
+
+class HourField(TimeField):
+    """An optional time of day ("10:00"): empty is None, a bad one a French message."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, format=["%H:%M", "%H:%M:%S"], invalid_value_message=(
+            "Heure invalide : écrivez-la HH:MM (exemple : 09:30)."), **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
 
 
 class StageForm(FrenchForm):
@@ -68,11 +100,23 @@ class SlotForm(FrenchForm):
     title = StringField("Activité", validators=[required(), Length(max=200)])
     kind = SelectField("Type", choices=_choices(values.SLOT_KINDS), default="atelier")
     venue_id = IdSelectField("Lieu")
+    start_time = HourField("Début (facultatif)")
+    end_time = HourField("Fin (facultatif)")
     professional_ids = MultiCheckboxField("Professionnels rencontrés", coerce=int)
+
+    def validate_end_time(self, field):
+        if self.start_time.errors:
+            return
+        if (self.start_time.data is None) != (field.data is None):
+            raise ValidationError("Donnez l'heure de début et l'heure de fin, ou aucune des deux "
+                                  "(les heures habituelles de la période s'affichent alors).")
+        if field.data is not None and field.data <= self.start_time.data:
+            raise ValidationError("L'heure de fin doit être après l'heure de début.")
 
 
 class VenueForm(FrenchForm):
     name = StringField("Nom du lieu", validators=[required(), Length(max=160)])
+    address = StringField("Adresse (rue et code postal)", validators=[Optional(), Length(max=200)])
     city = StringField("Ville", validators=[Optional(), Length(max=120)])
     kind = SelectField("Type de lieu", choices=_choices(values.VENUE_KINDS), default="culturel")
 
@@ -90,7 +134,11 @@ class ReferentForm(FrenchForm):
                     Email("Adresse e-mail invalide (exemple : nom@structure.fr).",
                           check_deliverability=False)],
     )
+    phone = phone_field()
     structure_id = IdSelectField("Structure")
+
+    def validate_phone(self, field):
+        check_phone(field)
 
     def validate_structure_id(self, field):
         if not field.data:
@@ -108,6 +156,9 @@ class ParticipantForm(FrenchForm):
     birth_date = FrenchDateField("Date de naissance", validators=[Optional()])
     gender = SelectField("Genre", choices=_choices(values.GENDERS), default="X")
     city = StringField("Ville", validators=[Optional(), Length(max=120)])
+    phone = phone_field()
+    email = EmailField("E-mail (facultatif)", validators=[Optional(), Length(max=254)],
+                       render_kw={"autocomplete": "off"})
     qpv = SelectField("Quartier prioritaire (QPV)", choices=_choices(values.QPV),
                       default="inconnu")
     referent_id = IdSelectField("Référent·e d'insertion")
@@ -118,6 +169,18 @@ class ParticipantForm(FrenchForm):
     def validate_birth_date(self, field):
         if field.data and not date(1900, 1, 1) <= field.data <= clock.today():
             raise ValidationError("Date de naissance invalide : vérifiez l'année.")
+
+    def validate_phone(self, field):
+        check_phone(field)
+
+    def validate_email(self, field):
+        if field.data and field.data.strip():
+            address = normal_email(field.data)
+            if address is None:
+                raise ValidationError(EMAIL_MESSAGE)
+            field.data = address
+        else:
+            field.data = None
 
 
 class UploadForm(FrenchForm):

@@ -5,7 +5,10 @@ from sqlalchemy.orm import selectinload
 
 from wtforms.fields.choices import SelectChoice
 
+from questionnaires import clock
 from questionnaires.stages.enrolment import capacity_message
+from questionnaires.stages.evening_mails import plan_for
+from questionnaires.stages.week import latest_calls
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, Structure
 from questionnaires.team.blueprint import bp
@@ -31,6 +34,8 @@ def _save(form: ParticipantForm, participant: Participant) -> None:
         participant.last_name = (form.last_name.data or "").strip() or None
         participant.birth_date = form.birth_date.data
         participant.city = (form.city.data or "").strip() or None
+        participant.phone = form.phone.data or None
+        participant.email = form.email.data or None
     participant.gender = form.gender.data
     participant.qpv = form.qpv.data
     participant.referent_id = form.referent_id.data or None
@@ -64,7 +69,7 @@ def participants(stage_id: int):
         select(Participant).where(Participant.stage_id == stage.id).order_by(Participant.id)
         .options(selectinload(Participant.referent).selectinload(Referent.structure))).all()
     return render_template("team/participants.html", stage=stage, people=people,
-                           delete_form=ConfirmForm())
+                           delete_form=ConfirmForm(), calls=latest_calls(stage))
 
 
 @bp.route("/stages/<int:stage_id>/participants/nouveau", methods=["GET", "POST"])
@@ -79,6 +84,7 @@ def participant_new(stage_id: int):
         _save(form, participant)
         db.session.add(participant)
         db.session.commit()
+        plan_for(participant, clock.utcnow())
         flash(f"{participant.display_name} est inscrit·e au stage.", "success")
         return redirect(url_for("team.participants", stage_id=stage.id))
     return render_template("team/participant_form.html", stage=stage, form=form,
@@ -94,6 +100,7 @@ def participant_edit(stage_id: int, participant_id: int):
     if form.validate_on_submit() and not _full(stage, form, participant):
         _save(form, participant)
         db.session.commit()
+        plan_for(participant, clock.utcnow())  # an "abandon" stops the evening messages now
         flash(f"Fiche de {participant.display_name} enregistrée.", "success")
         return redirect(url_for("team.participants", stage_id=stage.id))
     return render_template("team/participant_form.html", stage=stage, form=form,

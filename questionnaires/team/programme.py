@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from wtforms.fields.choices import SelectChoice
 
+from questionnaires.clock import french_hour
 from questionnaires.extensions import db
 from questionnaires.models import Professional, Slot, Stage, Venue
+from questionnaires.models.stage import PERIOD_HOURS
 from questionnaires.models.values import PERIODS
 from questionnaires.stages.programme import new_slot_key
 from questionnaires.team.blueprint import bp
@@ -50,14 +52,16 @@ def slot_edit(stage_id: int, day_iso: str, period: str):
         slot.title = form.title.data.strip()
         slot.kind = form.kind.data
         slot.venue_id = form.venue_id.data or None
+        slot.start_time, slot.end_time = form.start_time.data, form.end_time.data
         chosen = set(form.professional_ids.data or [])
         slot.professionals = [p for p in stage.professionals if p.id in chosen]
         db.session.commit()
         flash("Créneau enregistré.", "success")
         return redirect(url_for("team.stage", stage_id=stage.id) + "#programme")
+    start, end = PERIOD_HOURS[period]
     return render_template(
         "team/slot_form.html", stage=stage, day=day, period=period, slot=slot, form=form,
-        delete_form=ConfirmForm(),
+        delete_form=ConfirmForm(), usual_hours=f"{french_hour(start)} – {french_hour(end)}",
     )
 
 

@@ -2,7 +2,13 @@
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from questionnaires import clock
 from questionnaires.stages.enrolment import enrolled_count
+from questionnaires.stages.week import flags_to_show, in_progress, slot_of_the_moment
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Stage
 from questionnaires.team.blueprint import bp
@@ -46,9 +52,12 @@ def stage_new():
 def stage(stage_id: int):
     """Overview of a stage: dates, programme grid, participants."""
     stage = stage_or_404(stage_id)
+    live = in_progress(stage, clock.today())
     return render_template(
         "team/stage.html", stage=stage, grid=programme_grid(stage),
-        enrolled=enrolled_count(stage),
+        enrolled=enrolled_count(stage), flags=flags_to_show(stage, clock.today()), live=live,
+        now_slot=slot_of_the_moment(stage.slots, clock.utcnow(),
+                                    ZoneInfo(current_app.config["TIMEZONE"])) if live else None,
     )
 
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from questionnaires.clock import DAYS, MONTHS
+from questionnaires.clock import DAYS, MONTHS, french_hour
 from questionnaires.models import values
 
 
@@ -40,3 +40,9 @@ def label(value: str | None, value_set: str) -> str:
         return "—"
     return getattr(values, value_set).get(value, value)
 
+
+
+def hours(slot) -> str:
+    """"10 h – 12 h 30": a slot's own hours, or its period's usual ones."""
+    start, end = slot.hours
+    return f"{french_hour(start)} – {french_hour(end)}"

@@ -7,7 +7,8 @@ its banner.
 """
 from flask import Flask, request
 
-from questionnaires.clock import utcnow
+from questionnaires.clock import today, utcnow
+from questionnaires.engine.pictograms import slot_kind
 from questionnaires.engine.render import render_question
 from questionnaires.followups.status import send_alarm
 from questionnaires.impact.labels import (
@@ -16,9 +17,12 @@ from questionnaires.impact.labels import (
 from questionnaires.impact.people import CONDITIONS
 from questionnaires.models import values
 from questionnaires.privacy.notice import privacy_settings
-from questionnaires.web.filters import day_header, label, local_datetime, long_date, short_date
+from questionnaires.stages.contacts import tel_link
+from questionnaires.web.filters import (
+    day_header, hours, label, local_datetime, long_date, short_date,
+)
 
-FILTERS = (long_date, short_date, day_header, local_datetime, label)
+FILTERS = (long_date, short_date, day_header, local_datetime, label, hours, tel_link)
 
 
 def mail_alarm() -> dict | None:
@@ -34,6 +38,7 @@ def register(app: Flask) -> None:
         app.add_template_filter(function)
     app.jinja_env.globals.update(
         values=values, render_question=render_question, mail_alarm=mail_alarm,
+        slot_picto=slot_kind, local_today=today,
         figure_labels=FIGURES, linkable=CONDITIONS, unknown_keys=UNKNOWN_KEYS,
         objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
         situation_labels=SITUATION_LABELS,
