@@ -23,7 +23,7 @@ def test_good_csv_in_each_encoding_and_separator(encoding, sep):
 
 
 def test_good_xlsx_with_real_date_cells_and_numbers():
-    rows = [HEADER + ["Téléphone"]]
+    rows = [HEADER + ["Remarque"]]
     rows += [[*GOOD_ROWS[0][:2], datetime(1990, 4, 3), *GOOD_ROWS[0][3:], 612345678],
              [*GOOD_ROWS[1][:2], date(1985, 12, 1), *GOOD_ROWS[1][3:], None],
              [*GOOD_ROWS[2], 0.0]]
@@ -46,7 +46,7 @@ def test_xlsx_named_csv_is_read_as_xlsx():
 def test_tolerant_header_aliases_and_unknown_columns_ignored():
     header = ["  PRENOM ", "Nom de famille", "Né(e) le", "Civilité", "Commune",
               "Quartier politique de la ville", "STATUT", "Convention", "Référent(e)",
-              "E-mail référent", "Prescripteur", "Téléphone", ""]
+              "E-mail référent", "Prescripteur", "Remarques", ""]
     row = ["Léa", "Martin", "01.02.2000", "Mme", "Lens", "non", "inscrite", "envoyee", "Paul Bert",
            "paul@cap-emploi.fr", "Cap emploi", "06 12 34 56 78", "note"]
     sheet = read_participants(make_csv([header, row]), "stage.csv", TODAY)
@@ -55,6 +55,30 @@ def test_tolerant_header_aliases_and_unknown_columns_ignored():
         line=2, first_name="Léa", last_name="Martin", birth_date=date(2000, 2, 1), gender="F",
         city="Lens", qpv="non", status="inscrit", pmsmp="envoyee", referent_name="Paul Bert",
         referent_email="paul@cap-emploi.fr", structure_name="Cap emploi")]
+
+
+def test_the_participants_phone_and_email_columns_are_read_and_normalised():
+    rows = [["Prénom", "Tél.", "Courriel"], ["Léa", "06.12.34.56.78", "Lea.Martin@Example.org"],
+            ["Max", 712345678, None], ["Inès", "+33 (0)1 23 45 67 89", ""]]
+    sheet = read_participants(make_xlsx(rows), "stage.xlsx", TODAY)
+    assert sheet.errors == []
+    assert [(r.phone, r.email) for r in sheet.rows] == [
+        ("06 12 34 56 78", "lea.martin@example.org"), ("07 12 34 56 78", None),
+        ("01 23 45 67 89", None)]
+
+
+@pytest.mark.parametrize("phone, email, problem", [
+    ("06 12 34", "", "téléphone « 06 12 34 » invalide"),
+    ("appeler Léa", "", "téléphone « appeler Léa » invalide"),
+    ("+44 20 7946 0958", "", "téléphone « +44 20 7946 0958 » invalide"),
+    ("", "lea@", "e-mail « lea@ » invalide"),
+    ("", "lea martin@example.org", "e-mail « lea martin@example.org » invalide"),
+])
+def test_a_phone_or_email_that_is_not_one_is_refused_in_french(phone, email, problem):
+    sheet = read_participants(make_csv([["Prénom", "Téléphone", "E-mail"], ["Léa", phone, email]]),
+                              "stage.csv", TODAY)
+    assert sheet.rows == [] and len(sheet.errors) == 1
+    assert sheet.errors[0].message.startswith("Ligne 2 : ") and problem in sheet.errors[0].message
 
 
 @pytest.mark.parametrize("header", [

@@ -4,8 +4,9 @@ Pure functions over parsed JSON: they collect every error, in French, as
 `participants[3].referent : clé inconnue « r9 »`, and never touch the database.
 """
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+from questionnaires.stages.contacts import EMAIL, normal_phone
 from questionnaires.text import CONTROL
 from questionnaires.models import MAX_STAGE_DAYS
 from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
@@ -24,11 +25,12 @@ from questionnaires.models.values import (
 FORMAT = "stage-archive/1"
 TOP_KEYS = ("format", "stage", "venues", "structures", "referents", "professionals", "slots",
             "participants", "responses")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Field specs: name → (kind, required, extra). Kinds: text (extra = max length), enum
 # (extra = value set), date, datetime, int (extra = (min, max)), ref (extra = list name),
-# email, refs (list of ref), map (attendance), answers, bool.
+# email, refs (list of ref), map (attendance), answers, bool, phone (a French number), time
+# ("HH:MM"), calls (slot → {"at", "note"}). The optional keys added after the first archives
+# (phones, e-mails, addresses, hours, calls) may be absent: older archives stay valid.
 STAGE = {
     "title": ("text", True, 200), "theme": ("text", True, 80), "start": ("date", True, None),
     "end": ("date", True, None), "territory": ("text", False, 120),
@@ -36,20 +38,23 @@ STAGE = {
 }
 LISTS = {
     "venues": {"name": ("text", True, 160), "city": ("text", False, 120),
-               "kind": ("enum", True, VENUE_KINDS)},
+               "kind": ("enum", True, VENUE_KINDS), "address": ("text", False, 200)},
     "structures": {"name": ("text", True, 160), "city": ("text", False, 120)},
     "referents": {"name": ("text", True, 120), "email": ("email", True, 254),
-                  "structure": ("ref", True, "structures")},
+                  "structure": ("ref", True, "structures"), "phone": ("phone", False, None)},
     "professionals": {"role": ("text", True, 120), "venue": ("ref", False, "venues")},
     "slots": {"date": ("date", True, None), "period": ("enum", True, PERIODS),
               "title": ("text", True, 200), "kind": ("enum", True, SLOT_KINDS),
-              "venue": ("ref", False, "venues"), "professionals": ("refs", False, "professionals")},
+              "venue": ("ref", False, "venues"), "professionals": ("refs", False, "professionals"),
+              "start": ("time", False, None), "end": ("time", False, None)},
     "participants": {
         "first_name": ("text", True, 80), "last_name": ("text", False, 80),
         "birth_date": ("date", False, None), "gender": ("enum", True, GENDERS),
         "city": ("text", False, 120), "qpv": ("enum", False, QPV),
         "referent": ("ref", False, "referents"), "status": ("enum", False, PARTICIPANT_STATUSES),
         "pmsmp": ("enum", False, PMSMP), "attendance": ("map", False, "slots"),
+        "phone": ("phone", False, None), "email": ("email", False, 254),
+        "calls": ("calls", False, None),
     },
 }
 RESPONSE = {
@@ -184,7 +189,42 @@ def _check_value(kind: str, extra, value, keys: dict) -> str | None:
         if not isinstance(value, dict):
             return "un objet { question : réponse } est attendu."
         return None
+    return _check_week_value(kind, value, keys)
+
+
+def _check_week_value(kind: str, value, keys: dict) -> str | None:
+    """The optional keys of the week: a phone, an hour, the team's calls about absences."""
+    if kind == "phone":
+        return None if isinstance(value, str) and normal_phone(value) else \
+            f"numéro de téléphone français attendu (06 12 34 56 78), trouvé « {value} »."
+    if kind == "time":
+        return None if parse_time(value) else f"heure HH:MM attendue, trouvé « {value} »."
+    if kind == "calls":
+        if not isinstance(value, dict):
+            return "un objet { créneau : { at, note } } est attendu."
+        for slot, call in value.items():
+            if slot not in keys.get("slots", ()):
+                return f"créneau inconnu « {slot} »."
+            if not isinstance(call, dict) or set(call) - {"at", "note"} \
+                    or not parse_datetime(call.get("at")):
+                return f"appel du créneau « {slot} » : {{\"at\": date-heure ISO 8601, \"note\": " \
+                       "texte ou null} attendu."
+            note = call.get("note")
+            if note is not None and not (isinstance(note, str) and len(note) <= 200
+                                         and not CONTROL.search(note)):
+                return f"appel du créneau « {slot} » : note de 200 caractères au plus attendue."
+        return None
     raise AssertionError(kind)
+
+
+def parse_time(value):
+    """An "HH:MM" time of day, or None if `value` is not one."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{2}:[0-9]{2}", value):
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def parse_date(value) -> date | None:
@@ -229,6 +269,11 @@ def _check_slots_in_stage(data: dict, stage: dict, errors: list[str]) -> None:
             errors.append(f"slots[{i}].date : {day} est hors des dates du stage.")
         if not day or not isinstance(slot.get("period"), str):
             continue  # a date or period of the wrong type is reported by the field checks
+        start, end = parse_time(slot.get("start")), parse_time(slot.get("end"))
+        if (slot.get("start") is None) != (slot.get("end") is None):
+            errors.append(f"slots[{i}] : donnez « start » et « end », ou aucun des deux.")
+        elif start and end and end <= start:
+            errors.append(f"slots[{i}].end : l'heure de fin doit être après l'heure de début.")
         cell = (day, slot.get("period"))
         if cell in cells:
             errors.append(f"slots[{i}] : même jour et même période que slots[{cells[cell]}].")

@@ -5,11 +5,15 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from questionnaires.archive.schema import FORMAT, ArchiveError, parse_date, parse_datetime, validate
+from questionnaires.archive.schema import (
+    FORMAT, ArchiveError, parse_date, parse_datetime, parse_time, validate,
+)
+from questionnaires.stages.contacts import normal_email, normal_phone
 from questionnaires.extensions import db
 from questionnaires.archive.answers import archive_answer_errors, archive_answers
 from questionnaires.models import (
     Attendance,
+    AttendanceCall,
     Participant,
     Professional,
     Referent,
@@ -19,6 +23,23 @@ from questionnaires.models import (
     Structure,
     Venue,
 )
+
+
+def _optional(item: dict, **values) -> dict:
+    """`item` with the optional keys that have a value (an archive without contacts, hours
+    or calls reads as before they existed)."""
+    item.update({key: value for key, value in values.items() if value not in (None, {}, "")})
+    return item
+
+
+def _calls(stage: Stage, slot_keys: dict, zone: ZoneInfo) -> dict:
+    """Each participant's calls about absences: {participant id: {slot key: {at, note}}}."""
+    calls: dict = {}
+    for call in db.session.scalars(select(AttendanceCall).where(
+            AttendanceCall.stage_id == stage.id).order_by(AttendanceCall.slot_id)):
+        calls.setdefault(call.participant_id, {})[slot_keys[call.slot_id]] = {
+            "at": call.called_at.astimezone(zone).isoformat(), "note": call.note}
+    return calls
 
 
 def _keyed(prefix: str, objects) -> dict:
@@ -52,6 +73,8 @@ def export_stage(stage: Stage) -> dict:
     for mark in sorted(marks, key=lambda m: m.slot_id):
         attendance.setdefault(mark.participant_id, {})[slot_keys[mark.slot_id]] = mark.status
 
+    calls = _calls(stage, slot_keys, zone)
+
     def ref(kind: str, obj_id):
         return keys[kind][obj_id] if obj_id is not None else None
 
@@ -62,26 +85,29 @@ def export_stage(stage: Stage) -> dict:
             "end": stage.end_date.isoformat(), "territory": stage.territory,
             "capacity": stage.capacity, "followup_months": stage.followup_months,
         },
-        "venues": [{"key": keys["venue"][v.id], "name": v.name, "city": v.city or None,
-                    "kind": v.kind} for v in venues],
+        "venues": [_optional({"key": keys["venue"][v.id], "name": v.name, "city": v.city or None,
+                              "kind": v.kind}, address=v.address) for v in venues],
         "structures": [{"key": keys["structure"][s.id], "name": s.name, "city": s.city}
                        for s in structures],
-        "referents": [{"key": keys["referent"][r.id], "name": r.name, "email": r.email,
-                       "structure": keys["structure"][r.structure_id]} for r in referents],
+        "referents": [_optional({"key": keys["referent"][r.id], "name": r.name, "email": r.email,
+                                 "structure": keys["structure"][r.structure_id]}, phone=r.phone)
+                      for r in referents],
         "professionals": [{"key": keys["professional"][p.id], "role": p.role,
                            "venue": ref("venue", p.venue_id)} for p in stage.professionals],
-        "slots": [{"key": s.key, "date": s.date.isoformat(), "period": s.period,
-                   "title": s.title, "kind": s.kind, "venue": ref("venue", s.venue_id),
-                   "professionals": [keys["professional"][p.id] for p in s.professionals]}
+        "slots": [_optional({"key": s.key, "date": s.date.isoformat(), "period": s.period,
+                             "title": s.title, "kind": s.kind, "venue": ref("venue", s.venue_id),
+                             "professionals": [keys["professional"][p.id] for p in s.professionals]},
+                            start=s.start_time and s.start_time.strftime("%H:%M"),
+                            end=s.end_time and s.end_time.strftime("%H:%M"))
                   for s in stage.slots],
-        "participants": [{
+        "participants": [_optional({
             "key": keys["participant"][p.id], "first_name": p.first_name,
             "last_name": p.last_name,
             "birth_date": p.birth_date.isoformat() if p.birth_date else None,
             "gender": p.gender, "city": p.city, "qpv": p.qpv,
             "referent": ref("referent", p.referent_id), "status": p.status, "pmsmp": p.pmsmp,
             "attendance": attendance.get(p.id, {}),
-        } for p in stage.participants],
+        }, phone=p.phone, email=p.email, calls=calls.get(p.id)) for p in stage.participants],
         "responses": [{
             "questionnaire": r.questionnaire, "version": r.version,
             "participant": ref("participant", r.participant_id),
@@ -164,6 +190,7 @@ def import_archive(data) -> Stage:
             stage=stage, key=s["key"], date=parse_date(s["date"]), period=s["period"],
             title=s["title"], kind=s["kind"], venue=venues.get(s.get("venue")),
             professionals=[professionals[k] for k in s.get("professionals") or []],
+            start_time=parse_time(s.get("start")), end_time=parse_time(s.get("end")),
         ) for s in data.get("slots", [])
     }
     participants = {p["key"]: _participant(p, stage, referents) for p in data.get("participants", [])}
@@ -174,6 +201,10 @@ def import_archive(data) -> Stage:
         for slot_key, status in (item.get("attendance") or {}).items():
             db.session.add(Attendance(participant_id=person.id, slot_id=slots[slot_key].id,
                                       stage_id=stage.id, status=status))
+        for slot_key, call in (item.get("calls") or {}).items():
+            db.session.add(AttendanceCall(participant_id=person.id, slot_id=slots[slot_key].id,
+                                          stage_id=stage.id, note=call.get("note"),
+                                          called_at=parse_datetime(call["at"])))
     for item, answers in zip(data.get("responses", []), archive_answers(data)):
         submitted = parse_datetime(item.get("submitted_at"))
         db.session.add(Response(
@@ -195,8 +226,10 @@ def _venue(item: dict) -> Venue:
         or_(func.lower(Venue.name) == name.lower(), Venue.name == name),
         or_(func.lower(Venue.city) == city.lower(), Venue.city == city)).limit(1))
     if found is None:
-        found = Venue(name=name, city=city, kind=item["kind"])
+        found = Venue(name=name, city=city, kind=item["kind"], address=item.get("address"))
         db.session.add(found)
+    elif not found.address and item.get("address"):
+        found.address = item["address"]  # an address learnt from the file fills a blank one
     return found
 
 
@@ -215,7 +248,8 @@ def _referent(item: dict, structures: dict) -> Referent:
     found = db.session.scalar(select(Referent).where(Referent.email == email))
     if found is None:
         found = Referent(name=item["name"].strip(), email=email,
-                         structure=structures[item["structure"]])
+                         structure=structures[item["structure"]],
+                         phone=normal_phone(item["phone"]) if item.get("phone") else None)
         db.session.add(found)
     return found
 
@@ -227,6 +261,8 @@ def _participant(item: dict, stage: Stage, referents: dict) -> Participant:
         city=item.get("city"), qpv=item.get("qpv", "inconnu"),
         referent=referents.get(item.get("referent")), status=item.get("status", "inscrit"),
         pmsmp=item.get("pmsmp", "a_faire"),
+        phone=normal_phone(item["phone"]) if item.get("phone") else None,
+        email=normal_email(item["email"]) if item.get("email") else None,
     )
     db.session.add(person)
     return person

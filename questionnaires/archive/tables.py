@@ -13,8 +13,8 @@ from questionnaires.models import Participant, Referent, Response, Stage, values
 from questionnaires.stages.programme import activity_choices
 
 PARTICIPANT_HEADER = ["Prénom", "Nom", "Date de naissance", "Âge au début du stage", "Genre",
-                      "Ville", "QPV", "Statut", "Convention PMSMP", "Référent·e",
-                      "E-mail du référent·e", "Structure", "Bilan individuel"]
+                      "Ville", "Téléphone", "E-mail", "QPV", "Statut", "Convention PMSMP",
+                      "Référent·e", "E-mail du référent·e", "Structure", "Bilan individuel"]
 
 
 def participant_table(stage: Stage) -> tuple[list[str], list[list]]:
@@ -25,7 +25,7 @@ def participant_table(stage: Stage) -> tuple[list[str], list[list]]:
     bilans = {r.participant_id: r for r in db.session.scalars(select(Response).where(
         Response.stage_id == stage.id, Response.questionnaire == "bilan-individuel"))}
     rows = [[p.first_name, p.last_name, p.birth_date, age_on(p.birth_date, stage.start_date),
-             values.GENDERS[p.gender], p.city, values.QPV[p.qpv],
+             values.GENDERS[p.gender], p.city, p.phone, p.email, values.QPV[p.qpv],
              values.PARTICIPANT_STATUSES[p.status], values.PMSMP[p.pmsmp],
              p.referent.name if p.referent else None, p.referent.email if p.referent else None,
              p.referent.structure.name if p.referent else None, bilan_status(bilans.get(p.id))]

@@ -13,12 +13,13 @@ import re
 from datetime import date, datetime
 
 from markupsafe import escape
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select, update
 
 from questionnaires.clock import add_months, age_on
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
 from questionnaires.models import (
+    AttendanceCall,
     FollowupInvitation,
     FollowupMessage,
     MailAttempt,
@@ -26,6 +27,7 @@ from questionnaires.models import (
     Participant,
     Referent,
     Response,
+    ScheduledMail,
 )
 from questionnaires.models.response import FACTS
 from questionnaires.tokens import new_salt
@@ -121,6 +123,13 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
     participant.first_name = anonymous_name(participant.id)
     participant.last_name = None
     participant.city = None
+    participant.phone = participant.email = None
+    # The week: the team's notes of calls are free text; the evening messages hold the name
+    # and address (their outbox copies and delivery-log lines go with them).
+    db.session.execute(update(AttendanceCall).where(
+        AttendanceCall.participant_id == participant.id).values(note=None))
+    db.session.execute(delete(ScheduledMail).where(
+        ScheduledMail.participant_id == participant.id))
     participant.bilan_link_salt = new_salt()  # the personal link (and any open session) dies
     participant.anonymised_at = now
     responses = db.session.scalars(select(Response).where(
@@ -150,6 +159,7 @@ def anonymise_referent(referent: Referent, now: datetime) -> bool:
         return False
     old = [referent.name, referent.email]
     referent.name, referent.email = anonymous_referent(referent.id)
+    referent.phone = None
     referent.anonymised_at = now
     invitations = db.session.scalars(select(FollowupInvitation).where(
         FollowupInvitation.referent_id == referent.id)).all()

@@ -121,7 +121,8 @@ def apply_import(stage: Stage, plan: ImportPlan) -> list[Participant]:
         person = Participant(
             stage=stage, first_name=row.first_name, last_name=row.last_name,
             birth_date=row.birth_date, gender=row.gender, city=row.city, qpv=row.qpv,
-            referent=referent, status=row.status, pmsmp=row.pmsmp,
+            referent=referent, status=row.status, pmsmp=row.pmsmp, phone=row.phone,
+            email=row.email,
         )
         db.session.add(person)
         created.append(person)

@@ -14,9 +14,10 @@ from typing import Any
 from questionnaires.archive.spreadsheet import (
     HEADER_SEARCH_ROWS, MAX_ROWS, SpreadsheetError, clean_cell, fr_date, read_rows,
 )
+from questionnaires.stages.contacts import normal_email, normal_phone
 
-EXPECTED_COLUMNS = ("Prénom (obligatoire), Nom, Date de naissance, Genre, Ville, QPV, Statut, "
-                    "PMSMP, Référent, Email du référent, Structure")
+EXPECTED_COLUMNS = ("Prénom (obligatoire), Nom, Date de naissance, Genre, Ville, Téléphone, "
+                    "E-mail, QPV, Statut, PMSMP, Référent, Email du référent, Structure")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class ParticipantRow:
     referent_name: str | None
     referent_email: str | None
     structure_name: str | None
+    #: The participant's own contacts (optional columns)
+    phone: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,10 @@ HEADERS = _aliases({
     "birth_date": ["Date de naissance", "Naissance", "Né(e) le", "Né le", "Née le"],
     "gender": ["Genre", "Sexe", "Civilité"],
     "city": ["Ville", "Commune"],
+    "phone": ["Téléphone", "Tél", "Tel", "Tél.", "Portable", "Mobile", "Numéro de téléphone",
+              "Téléphone du participant"],
+    "email": ["E-mail", "Email", "Courriel", "Mail", "Adresse e-mail", "Adresse mail",
+              "E-mail du participant"],
     "qpv": ["QPV", "Quartier prioritaire", "Quartier politique de la ville"],
     "status": ["Statut"],
     "pmsmp": ["PMSMP", "Convention PMSMP", "Convention"],
@@ -188,6 +196,7 @@ def _parse_values(values: dict[str, Any], today: date) -> tuple[dict[str, Any], 
     for field in CHOICES:
         fields[field] = _choice(values.get(field), field, problems)
     fields["referent_email"] = _email(values.get("referent_email"), problems)
+    fields["phone"], fields["email"] = _contacts(values, problems)
     problems += _referent_problems(fields, bool(clean_cell(values.get("referent_email"))))
     return fields, problems
 
@@ -267,6 +276,22 @@ def _email(raw: Any, problems: list[str]) -> str | None:
     else:
         return text
     return None
+
+
+def _contacts(values: dict[str, Any], problems: list[str]) -> tuple[str | None, str | None]:
+    """The participant's phone ("06 12 34 56 78") and e-mail, each optional."""
+    phone_text, email_text = clean_cell(values.get("phone")), clean_cell(values.get("email"))
+    if isinstance(values.get("phone"), (int, float)) and len(phone_text) == 9:
+        phone_text = "0" + phone_text  # a number cell lost the leading zero: 612345678
+    phone = normal_phone(phone_text) if phone_text else None
+    email = normal_email(email_text) if email_text else None
+    if phone_text and phone is None:
+        problems.append(f"téléphone « {_show(phone_text)} » invalide. Écrivez un numéro français "
+                        "de 10 chiffres, par exemple 06 12 34 56 78.")
+    if email_text and email is None:
+        problems.append(f"e-mail « {_show(email_text)} » invalide. Écrivez une adresse complète, "
+                        "par exemple prenom.nom@exemple.fr.")
+    return phone, email
 
 
 def _referent_problems(fields: dict[str, Any], email_given: bool) -> list[str]:
