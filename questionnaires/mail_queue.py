@@ -45,14 +45,17 @@ def schedule(kind: str, dedupe_key: str, to: str, subject: str, context: dict,
                                      stage_id=stage_id, **values))
         db.session.flush()
         return
-    unchanged = row.state == "planned" and row.claim_token is None and row.next_attempt_at == due_at \
-        and all(getattr(row, name) == value for name, value in values.items())
-    if unchanged or row.state not in _OPEN:
+    if row.state not in _OPEN:
         return
+    same = all(getattr(row, name) == value for name, value in values.items())
+    if same and row.state == "planned" and row.claim_token is None:
+        return
+    # A retry already planned after a failure keeps its wait, unless the mail itself moved.
+    keeps_retry = row.state == "planned" and row.due_at == due_at and row.claim_token is None
     db.session.execute(update(ScheduledMail).where(
         ScheduledMail.id == row.id, ScheduledMail.state.in_(_OPEN), _free(now),
-    ).values(state="planned", next_attempt_at=due_at, claim_token=None, last_error=None,
-             **values))
+    ).values(state="planned", next_attempt_at=row.next_attempt_at if keeps_retry else due_at,
+             claim_token=None, last_error=row.last_error if keeps_retry else None, **values))
 
 
 def cancel(row: ScheduledMail, reason: str, now: datetime) -> None:

@@ -5,8 +5,6 @@ database (a SQLite file, or PostgreSQL when TEST_POSTGRES_URL is set), sending t
 server on 127.0.0.1.
 """
 import json
-import subprocess
-import sys
 from collections import Counter
 from datetime import timedelta
 
@@ -16,24 +14,9 @@ from questionnaires.extensions import db
 from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupMessage
 from tests.support.factories import DUE, make_app, make_stage
-from tests.support.mail import mail_settings
-from tests.support.system import ROOT
+from tests.support.mail import mail_settings, start_dispatchers
 
 REFERENTS = 30
-#: One dispatcher: run as a script, in a process of its own
-WORKER = ROOT / "tests" / "support" / "followup_worker.py"
-
-
-def _workers(url: str, port: int, now, go_file, modes) -> list[subprocess.Popen]:
-    """Start the workers, wait until each says "ready", then let them go at once."""
-    procs = [subprocess.Popen([sys.executable, str(WORKER), url, str(port), now.isoformat(),
-                               str(go_file), mode], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for mode in modes]
-    for proc in procs:
-        line = proc.stdout.readline()
-        assert line.strip() == "ready", proc.stderr.read()
-    go_file.write_text("go")
-    return procs
 
 
 def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_path, smtp):
@@ -42,7 +25,7 @@ def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_
     with app.app_context():
         make_stage({email: [f"Personne{i}"] for i, email in enumerate(emails)})
         db.engine.dispose()
-    procs = _workers(database_url, smtp.port, DUE, tmp_path / "go", ["race", "race"])
+    procs = start_dispatchers(database_url, smtp.port, DUE, tmp_path / "go", ["race", "race"])
     sent_by = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)
@@ -69,7 +52,7 @@ def test_a_crash_between_claim_and_send_is_retried_after_the_lease_once(database
     with app.app_context():
         make_stage({"nadia@example.org": ["Alex"]})
         db.engine.dispose()
-    (proc,) = _workers(database_url, smtp.port, DUE, tmp_path / "go", ["crash"])
+    (proc,) = start_dispatchers(database_url, smtp.port, DUE, tmp_path / "go", ["crash"])
     proc.communicate(timeout=120)
     assert proc.returncode == 3  # died right after its claim was committed
     assert smtp.messages == []

@@ -269,10 +269,10 @@ def _check_slots_in_stage(data: dict, stage: dict, errors: list[str]) -> None:
             errors.append(f"slots[{i}].date : {day} est hors des dates du stage.")
         if not day or not isinstance(slot.get("period"), str):
             continue  # a date or period of the wrong type is reported by the field checks
-        start, end = parse_time(slot.get("start")), parse_time(slot.get("end"))
+        begins, ends = parse_time(slot.get("start")), parse_time(slot.get("end"))
         if (slot.get("start") is None) != (slot.get("end") is None):
             errors.append(f"slots[{i}] : donnez « start » et « end », ou aucun des deux.")
-        elif start and end and end <= start:
+        elif begins and ends and ends <= begins:
             errors.append(f"slots[{i}].end : l'heure de fin doit être après l'heure de début.")
         cell = (day, slot.get("period"))
         if cell in cells:

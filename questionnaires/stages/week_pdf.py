@@ -17,8 +17,10 @@ from questionnaires.models import Participant, Slot, Stage
 from questionnaires.models.values import PERIODS
 
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-#: Body and heading sizes (points) per page format: large type, plain words
+#: Body, heading and small type sizes (points) per page format: large type, plain words
 SIZES = {"A4": (16, 24, 14), "A5": (12, 18, 10)}
+#: Page sizes in millimetres (given as numbers: fpdf2 warns about its named A5)
+PAGES = {"A4": (210, 297), "A5": (148, 210)}
 INK, MUTED = (29, 36, 51), (90, 98, 117)
 
 
@@ -27,7 +29,7 @@ class FontMissing(RuntimeError):
 
 
 def _pdf(page_format: str, font_dir: Path) -> FPDF:
-    pdf = FPDF(format=page_format)
+    pdf = FPDF(format=PAGES[page_format])
     pdf.set_auto_page_break(True, margin=12)
     pdf.set_margins(12, 12, 12)
     for style, name in FONT_FILES.items():

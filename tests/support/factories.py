@@ -1,12 +1,12 @@
 """What the tests build: apps on a database of their own, accounts, stages to follow up."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
 from questionnaires import create_app
 from questionnaires.extensions import db
 from questionnaires.followups.dispatch import dispatch_due
-from questionnaires.models import Participant, Referent, Stage, Structure, User
+from questionnaires.models import Participant, Referent, Slot, Stage, Structure, User, Venue
 from tests.support.system import DATABASE_URL
 
 #: 26 Nov 2030 + 3 months = 26 Feb 2031, 09:00 in Paris (winter: UTC+1). In the future, so
@@ -69,6 +69,45 @@ def make_stage(followers: dict, end: date = END, months: int = 3,
             withdrew = name.startswith("-")
             stage.participants.append(Participant(first_name=name.lstrip("-"), referent=referent,
                                                   status="desiste" if withdrew else "inscrit"))
+    db.session.commit()
+    return stage.id
+
+
+#: The week stage's people: first name, phone, e-mail, status
+WEEK_PEOPLE = [("Alex", "06 39 98 01 01", "alex@example.org", "inscrit"),
+               ("Sam", "06 39 98 01 02", None, "inscrit"),
+               ("Inès", None, "ines@example.org", "inscrit"),
+               ("Dylan", "06 39 98 01 04", "dylan@example.org", "abandon")]
+
+
+def make_week(start: date, days: int = 5, extra: int = 0) -> int:
+    """A stage of `days` days from `start`, a morning and an afternoon each day (the first
+    afternoon at its own hours), at two venues with addresses; WEEK_PEOPLE follow a referent
+    with a phone, and `extra` more people with an e-mail each."""
+    structure = Structure(name="Mission locale des Bords de Marne")
+    referent = Referent(name="Nadia Référente", email="nadia@example.org",
+                        phone="01 99 00 10 01", structure=structure)
+    theatre = Venue(name="Théâtre de la Semaine", city="Cachan",
+                    address="21 avenue Louis Georgeon, 94230")
+    cite = Venue(name="Cité des métiers de la Semaine", city="Choisy-le-Roi", kind="autre",
+                 address="14 rue Waldeck Rousseau, 94600")
+    stage = Stage(title="Métiers de l'accueil", theme="accueil", start_date=start,
+                  end_date=start + timedelta(days=days - 1), capacity=100)
+    for n in range(days):
+        day = start + timedelta(days=n)
+        stage.slots.append(Slot(key=f"j{n}-am", date=day, period="matin", kind="atelier",
+                                title=f"Atelier du jour {n + 1}", venue=theatre))
+        stage.slots.append(Slot(key=f"j{n}-pm", date=day, period="apres-midi", kind="visite",
+                                title=f"Visite du jour {n + 1}", venue=cite,
+                                start_time=time(14, 15) if n == 0 else None,
+                                end_time=time(16, 45) if n == 0 else None))
+    for name, phone, email, status in WEEK_PEOPLE:
+        stage.participants.append(Participant(first_name=name, phone=phone, email=email,
+                                              status=status, referent=referent))
+    for i in range(extra):
+        stage.participants.append(Participant(first_name=f"Personne{i}",
+                                              email=f"personne{i}@example.org"))
+    db.session.add(stage)
     db.session.commit()
     return stage.id
 

@@ -1,10 +1,15 @@
 """A real SMTP server on 127.0.0.1 that a test can stop and start again (the `smtp` fixture)."""
+import subprocess
+import sys
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.support.system import free_port
+from tests.support.system import ROOT, free_port
+
+#: One dispatcher: run as a script, in a process of its own (the race and crash tests)
+WORKER = ROOT / "tests" / "support" / "followup_worker.py"
 
 
 class Collector:
@@ -60,3 +65,16 @@ def mail_settings(smtp: SMTPServer) -> dict:
     """App overrides that send for real to the test server (Flask-Mail suppresses when TESTING)."""
     return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_SUPPRESS_SEND": False,
             "MAIL_REPLY_TO": "equipe@association.example.org", "MAIL_TIMEOUT": 5}
+
+
+def start_dispatchers(url: str, port: int, now, go_file, modes) -> list[subprocess.Popen]:
+    """Start one dispatcher process per mode (followup_worker.py), wait until each says
+    "ready", then let them go at once."""
+    procs = [subprocess.Popen([sys.executable, str(WORKER), url, str(port), now.isoformat(),
+                               str(go_file), mode], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for mode in modes]
+    for proc in procs:
+        line = proc.stdout.readline()
+        assert line.strip() == "ready", proc.stderr.read()
+    go_file.write_text("go")
+    return procs
