@@ -127,7 +127,7 @@ class Config:
     #: Run the dispatcher inside this process (`make run` sets it for the dev server only)
     SCHEDULER_IN_APP = os.environ.get("SCHEDULER_IN_APP", "").lower() in {"1", "true", "yes"}
 
-    # The week of a stage (README, "The week") --------------------------------------------
+    # The week of a stage (docs/week.md) --------------------------------------------
     #: Local time, the day before each day of a stage, of the message with the next day's
     #: places and times to participants who gave an e-mail
     EVENING_MAIL_TIME = _clock_time("EVENING_MAIL_TIME", "17:00")
