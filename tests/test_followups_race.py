@@ -4,7 +4,6 @@ Each dispatcher is a real separate Python process (tests/support/followup_worker
 database (a SQLite file, or PostgreSQL when TEST_POSTGRES_URL is set), sending to a real SMTP
 server on 127.0.0.1.
 """
-import json
 from collections import Counter
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from questionnaires.extensions import db
 from questionnaires.followups.dispatch import dispatch_due
 from questionnaires.models import FollowupMessage
 from tests.support.factories import DUE, make_app, make_stage
-from tests.support.mail import mail_settings, start_dispatchers
+from tests.support.mail import mail_settings, sent_by_each, start_dispatchers
 
 REFERENTS = 30
 
@@ -26,11 +25,7 @@ def test_two_dispatcher_processes_send_each_mail_exactly_once(database_url, tmp_
         make_stage({email: [f"Personne{i}"] for i, email in enumerate(emails)})
         db.engine.dispose()
     procs = start_dispatchers(database_url, smtp.port, DUE, tmp_path / "go", ["race", "race"])
-    sent_by = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        sent_by.append(json.loads(out.strip().splitlines()[-1]))
+    sent_by = sent_by_each(procs)
     received = Counter(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
     assert received == Counter(emails)  # every referent once, nobody twice
     assert len(sent_by[0]) + len(sent_by[1]) == REFERENTS

@@ -1,7 +1,6 @@
 """The evening messages of the week, through the generic scheduled-mail queue, to a real SMTP
 server: one per participant with an e-mail per day, none for "abandon", never twice, even with
 two dispatcher processes racing or one dying after its claim."""
-import json
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from questionnaires.models import MailAttempt, OutboxMail, Participant, Schedule
 from questionnaires.stages.evening_mails import plan_upcoming
 from tests.support.factories import make_app, make_week
 from tests.support.forms import post_form
-from tests.support.mail import mail_settings, start_dispatchers
+from tests.support.mail import mail_settings, sent_by_each, start_dispatchers
 
 PARIS = ZoneInfo("Europe/Paris")
 #: A Monday; the stage runs Monday to Friday
@@ -141,11 +140,7 @@ def test_two_dispatcher_processes_send_each_evening_message_exactly_once(databas
         db.engine.dispose()
     procs = start_dispatchers(database_url, smtp.port, evening, tmp_path / "go",
                               ["queue", "queue"])
-    sent_by = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        sent_by.append(json.loads(out.strip().splitlines()[-1]))
+    sent_by = sent_by_each(procs)
     received = Counter(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
     expected = {"alex@example.org", "ines@example.org"} | {f"personne{i}@example.org"
                                                            for i in range(30)}

@@ -38,13 +38,13 @@ def phone_field(label: str = "Téléphone (facultatif)") -> TelField:
                     render_kw={"autocomplete": "off", "inputmode": "tel"})
 
 
-def check_phone(field) -> None:
-    """Replace a typed number by its normal form, or refuse it in French."""
+def normalise(field, rule, message: str) -> None:
+    """Replace a typed contact by its normal form (`rule`), refuse it in French, or clear it."""
     if field.data and field.data.strip():
-        phone = normal_phone(field.data)
-        if phone is None:
-            raise ValidationError(PHONE_MESSAGE)
-        field.data = phone
+        value = rule(field.data)
+        if value is None:
+            raise ValidationError(message)
+        field.data = value
     else:
         field.data = None
 
@@ -138,7 +138,7 @@ class ReferentForm(FrenchForm):
     structure_id = IdSelectField("Structure")
 
     def validate_phone(self, field):
-        check_phone(field)
+        normalise(field, normal_phone, PHONE_MESSAGE)
 
     def validate_structure_id(self, field):
         if not field.data:
@@ -171,16 +171,10 @@ class ParticipantForm(FrenchForm):
             raise ValidationError("Date de naissance invalide : vérifiez l'année.")
 
     def validate_phone(self, field):
-        check_phone(field)
+        normalise(field, normal_phone, PHONE_MESSAGE)
 
     def validate_email(self, field):
-        if field.data and field.data.strip():
-            address = normal_email(field.data)
-            if address is None:
-                raise ValidationError(EMAIL_MESSAGE)
-            field.data = address
-        else:
-            field.data = None
+        normalise(field, normal_email, EMAIL_MESSAGE)
 
 
 class UploadForm(FrenchForm):

@@ -1,4 +1,5 @@
 """A real SMTP server on 127.0.0.1 that a test can stop and start again (the `smtp` fixture)."""
+import json
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -78,3 +79,13 @@ def start_dispatchers(url: str, port: int, now, go_file, modes) -> list[subproce
         assert line.strip() == "ready", proc.stderr.read()
     go_file.write_text("go")
     return procs
+
+
+def sent_by_each(procs: list[subprocess.Popen]) -> list[list[int]]:
+    """Wait for the dispatchers to end well; the ids each one sent."""
+    sent = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        sent.append(json.loads(out.strip().splitlines()[-1]))
+    return sent
