@@ -54,13 +54,13 @@ def _slot(pdf: FPDF, slot: Slot, body: int, picto_mm: float) -> None:
     start, end = slot.hours
     pdf.set_font("DejaVu", "B", body)
     pdf.multi_cell(0, body * 0.5, f"{PERIODS[slot.period]} : {french_hour(start)} – "
-                                  f"{french_hour(end)}", new_x="LMARGIN", new_y="NEXT")
+                                  f"{french_hour(end)}", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("DejaVu", "", body)
-    pdf.multi_cell(0, body * 0.5, slot.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, body * 0.5, slot.title, new_x="LMARGIN", new_y="NEXT", align="L")
     if slot.venue is not None:
         place = ", ".join(filter(None, [slot.venue.name, slot.venue.address, slot.venue.city]))
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(0, body * 0.5, f"Lieu : {place}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, body * 0.5, f"Lieu : {place}", new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*INK)
     pdf.set_left_margin(left)
     pdf.set_y(max(pdf.get_y(), top + picto_mm) + 3)
@@ -76,20 +76,20 @@ def week_pdf(stage: Stage, people: list[Participant], days: list[tuple[date, lis
         pdf.add_page()
         pdf.set_font("DejaVu", "", small)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(0, small * 0.45, stage.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, small * 0.45, stage.title, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*INK)
         pdf.set_font("DejaVu", "B", heading)
         pdf.multi_cell(0, heading * 0.5, f"Ma semaine — {person.first_name}",
-                       new_x="LMARGIN", new_y="NEXT")
+                       new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(2)
         for day, slots in days:
             if pdf.will_page_break(heading):
                 pdf.add_page()
             pdf.set_font("DejaVu", "B", body + 2)
             pdf.multi_cell(0, (body + 2) * 0.55, french_day(day).capitalize(),
-                           new_x="LMARGIN", new_y="NEXT")
+                           new_x="LMARGIN", new_y="NEXT", align="L")
             for slot in slots:
                 _slot(pdf, slot, body, picto_mm=body * 0.9)
         pdf.set_font("DejaVu", "", small)
-        pdf.multi_cell(0, small * 0.5, footer, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, small * 0.5, footer, new_x="LMARGIN", new_y="NEXT", align="L")
     return bytes(pdf.output())
