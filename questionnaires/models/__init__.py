@@ -10,6 +10,7 @@ from questionnaires.models.followup import (
 from questionnaires.models.heartbeat import SchedulerHeartbeat
 from questionnaires.models.people import Attendance, Participant
 from questionnaires.models.places import Referent, Structure, Venue
+from questionnaires.models.report import StageFunder, StageText
 from questionnaires.models.response import Response
 from questionnaires.models.stage import (
     MAX_STAGE_DAYS,
@@ -24,6 +25,6 @@ from questionnaires.models.user import LoginThrottle, User
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "SchedulerHeartbeat", "Slot", "Stage", "Structure", "User", "Venue", "period_rank",
+    "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure", "User", "Venue", "period_rank",
     "slot_professionals",
 ]
