@@ -62,8 +62,8 @@ def test_quotes_only_with_consent(demo, team):
 
 def test_charts_are_svg_with_their_numbers_as_a_table(team):
     page = team.get("/equipe/stages/1/impact").get_data(as_text=True)
-    assert page.count('<svg class="chart"') == 3
-    assert page.count('class="chart-data"') == 3
+    assert page.count('<svg class="chart"') == 4  # genre et âge, objectifs, situation, observations
+    assert page.count('class="chart-data"') == 4
     assert "Voir les chiffres" in page and "<script src=\"http" not in page
 
 
@@ -105,9 +105,11 @@ def test_responses_by_participant_and_by_question_use_labels(team):
 
 def test_csv_exports_open_as_columns(team):
     rows = _csv(team.get("/equipe/stages/1/export/impact.csv"))
-    assert rows[0] == ["Clé", "Indicateur", "Valeur", "Nombre", "Sur", "Pourcentage"]
+    assert rows[0] == ["Clé", "Indicateur", "Valeur", "Nombre", "Sur", "Pourcentage", "Statut"]
     by_key = {row[0]: row for row in rows[1:]}
-    assert by_key["sortie_culturelle"][3:] == ["9", "10", "90"]
+    assert by_key["sortie_culturelle"][3:] == ["9", "10", "90", ""]
+    assert by_key["suivi_apport"][1] == "Le stage a contribué, selon les référent·e·s"
+    assert by_key["suivi_situation.emploi"][1] == "Situation à 3 mois : En emploi"
     assert by_key["objectifs.obj_possibles.moyenne"][2] == "3,40"  # decimal comma
     people = _csv(team.get("/equipe/stages/1/export/participants.csv"))
     assert people[0][0] == "Prénom" and len(people) == 11

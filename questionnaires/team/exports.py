@@ -18,12 +18,22 @@ def _download(body, mimetype: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _masked() -> bool:
+    """?masquer=1: counts under 3 masked in breakdowns by person, for funders (impact.md)."""
+    return request.args.get("masquer") == "1"
+
+
+def _impact_table(stage) -> tuple[list[str], list[list]]:
+    table = stage_table(stage, clock.today())
+    return IMPACT_HEADER, impact_rows(table.figures, stage.followup_months,
+                                      table.notes.get("suivi"), mask=_masked())
+
+
 def _stage_tables(stage) -> dict:
     return {
         "participants": ("Participants", participant_table),
         "reponses": ("Réponses", response_table),
-        "impact": ("Bilan chiffré",
-                   lambda s: (IMPACT_HEADER, impact_rows(stage_table(s, clock.today()).figures))),
+        "impact": ("Bilan chiffré", _impact_table),
     }
 
 
@@ -55,7 +65,7 @@ def export_across(extension: str):
     year = request.args.get("annee", type=int)
     summary = across_stages(clock.today(), year if year and 1900 < year < 3000 else None,
                             request.args.get("theme") or None)
-    header, rows = across_rows(summary)
+    header, rows = across_rows(summary, mask=_masked())
     if extension == "csv":
         return _download(csv_text(header, rows), "text/csv; charset=utf-8",
                          today_name("bilan-chiffre-tous-stages", "csv"))

@@ -10,7 +10,7 @@ from questionnaires.impact.charts import comparison_chart, stage_charts
 from questionnaires.impact.labels import (
     FIGURES,
 )
-from questionnaires.impact.people import CONDITIONS, people_behind, testimonials
+from questionnaires.impact.people import CONDITIONS, OUTSIDE, people_behind, testimonials
 from questionnaires.impact.totals import across_stages
 from questionnaires.models import Stage
 from questionnaires.team.blueprint import bp
@@ -29,7 +29,8 @@ def impact(stage_id: int):
     today = clock.today()
     table = stage_table(stage, today)
     return render_template("team/impact.html", stage=stage, table=table, today=today,
-                           charts=stage_charts(table.figures), quotes=testimonials(stage))
+                           charts=stage_charts(table.figures, stage.followup_months),
+                           quotes=testimonials(stage))
 
 
 @bp.route("/stages/<int:stage_id>/impact/<key>")
@@ -41,7 +42,8 @@ def impact_people(stage_id: int, key: str):
     counted, others, unknown = people_behind(stage, key, db.engine.dialect.name)
     return render_template("team/impact_people.html", stage=stage, key=key,
                            label=FIGURES[key][0], definition=FIGURES[key][1],
-                           counted=counted, others=others, unknown=unknown)
+                           counted=counted, others=others, unknown=unknown,
+                           outside=OUTSIDE.get(key))
 
 
 def _filters() -> tuple[int | None, str | None]:
