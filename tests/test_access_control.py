@@ -101,6 +101,8 @@ EXPECTED = {
     "POST /equipe/stages/<int:stage_id>/suivi/<int:invitation_id>/<action>": TEAM,
     "GET /equipe/stages/<int:stage_id>/suivi/<int:invitation_id>/email": TEAM,
     "POST /equipe/stages/<int:stage_id>/suivi/<int:invitation_id>/email": TEAM,
+    "GET /equipe/stages/<int:stage_id>/suivi/equipe/<int:participant_id>": TEAM,
+    "POST /equipe/stages/<int:stage_id>/suivi/equipe/<int:participant_id>": TEAM,
     "GET /equipe/boite-d-envoi": TEAM,
     "GET /equipe/stages/<int:stage_id>/impact": TEAM,
     "GET /equipe/stages/<int:stage_id>/impact/<key>": TEAM,

@@ -243,3 +243,31 @@ def test_the_demo_2021_follow_up(demo):
     assert f["referents_idees"] == {"n": 4, "of": 7}
     assert f["projet_plus_precis"]["orientation"] == {
         "stage": 2, "formation": 3, "benevolat": 1, "emploi": 4, "autre": 0}
+
+
+def test_the_team_records_news_through_its_page_and_the_people_list_says_so(demo, team):
+    from sqlalchemy import select
+    from tests.support.forms import post_form
+    with demo.app_context():
+        answered = select(Response.participant_id).where(Response.questionnaire == "suivi-referent",
+                                                         Response.participant_id.isnot(None))
+        person = db.session.scalar(select(Participant).where(
+            Participant.stage_id == 1, Participant.status == "inscrit",
+            Participant.id.not_in(answered)).order_by(Participant.id))
+    url = f"/equipe/stages/1/suivi/equipe/{person.id}"
+    page = team.get(url).get_data(as_text=True)
+    assert f"Avez-vous eu des nouvelles de {person.first_name} depuis le stage ?" in page
+    refused = post_form(team, url, {"day": "2030-01-01", "situation": "emploi"})
+    assert refused.status_code == 200 and "futur" in refused.get_data(as_text=True)
+    done = post_form(team, url, {"day": "2022-03-20", "nouvelles": "oui", "situation": "emploi",
+                                 "apport_stage": "3", "confiance_observee": "4",
+                                 "mobilite_observee": "3"})
+    assert done.status_code == 302
+    with demo.app_context():
+        assert stage_table(db.session.get(Stage, 1), TODAY).figures["suivi_reponses"] == \
+            {"n": 9, "of": 10}
+    people = team.get("/equipe/stages/1/impact/suivi_reponses").get_data(as_text=True)
+    assert f"{person.first_name}" in people and "réponse de l'équipe le 20/03/2022" in people
+    assert "réponse de Leïla Fontanel" in people
+    followups = team.get("/equipe/stages/1/suivi").get_data(as_text=True)
+    assert "Personne ne sera interrogé" in followups

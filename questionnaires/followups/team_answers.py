@@ -89,6 +89,11 @@ def news_moment(day: date, s: Settings | None = None) -> datetime:
     return datetime.combine(day, time(NEWS_HOUR), s.tz).astimezone(timezone.utc)
 
 
+def local_day(moment: datetime) -> date:
+    """The day of the news a team answer is dated at (its local calendar day)."""
+    return moment.astimezone(Settings.current().tz).date()
+
+
 def check_day(stage: Stage, day: date | None, now: datetime) -> str | None:
     """Why `day` cannot be the day of the news (None if it can): from the stage's last day
     to today, where the association is."""

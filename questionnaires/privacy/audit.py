@@ -75,6 +75,7 @@ TEAM_RULES = {
     "team.followups": Rule("followup", VIEW),
     "team.followup_email": Rule("followup", VIEW),
     "team.followup_action": Rule("followup"),
+    "team.team_followup": Rule("followup", VIEW),  # news of a participant, told to the team
     "team.outbox": Rule("mail", VIEW),
     "team.structures": Rule("structure", VIEW),  # lists referents and their addresses
     "team.structure_edit": Rule("structure"),

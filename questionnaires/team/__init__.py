@@ -17,5 +17,6 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     programme,
     responses,
     stages,
+    team_followup,
 )
 from questionnaires.team.blueprint import bp  # noqa: F401  (what create_app registers)
