@@ -1,4 +1,5 @@
-"""`flask impact`: a stage's impact table, or every stage's with totals, as JSON or CSV."""
+"""`flask impact`: a stage's impact table, or every stage's with totals, as JSON or CSV;
+`flask report`: a stage's report ("Bilan du stage") as DOCX or standalone HTML."""
 import json
 
 import click
@@ -8,6 +9,7 @@ from questionnaires import clock
 from questionnaires.archive.exports import IMPACT_HEADER, csv_text, impact_rows
 from questionnaires.extensions import db
 from questionnaires.impact.figures import stage_table
+from questionnaires.impact.report.render import docx_bytes, standalone_html
 from questionnaires.impact.totals import across_rows, across_stages
 from questionnaires.models import Stage
 
@@ -47,3 +49,24 @@ def impact(stage_id: int | None, all_stages: bool, output: str, mask_small: bool
     else:
         header, body = across_rows(summary, mask=mask_small)
         click.echo(csv_text(header, body), nl=False)
+
+
+@click.command(help="Écrit le rapport d'un stage (« Bilan du stage ») sur la sortie standard.")
+@click.option("--stage", "stage_id", type=int, required=True, help="Identifiant du stage.")
+@click.option("--format", "output", type=click.Choice(["docx", "html"]), default="html",
+              show_default=True)
+@with_appcontext
+def report(stage_id: int, output: str):
+    found = db.session.get(Stage, stage_id)
+    if found is None:
+        raise click.ClickException(f"Aucun stage n'a l'identifiant {stage_id}.")
+    today = clock.today()
+    if output == "html":
+        click.echo(standalone_html(found, today))
+        return
+    stdout = click.get_binary_stream("stdout")
+    if stdout.isatty():
+        raise click.ClickException("Un fichier DOCX ne s'affiche pas dans un terminal : "
+                                   "redirigez la sortie, par exemple « > bilan.docx ».")
+    stdout.write(docx_bytes(found, today))
+    stdout.flush()

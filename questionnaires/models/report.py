@@ -48,6 +48,7 @@ class StageText(db.Model):
     #: Who saved it last
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
+    stage = relationship("Stage", foreign_keys=[stage_id])
     copied_from = relationship("Stage", foreign_keys=[copied_from_stage_id])
 
 
@@ -67,3 +68,5 @@ class StageFunder(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     #: financeur or partenaire
     kind: Mapped[str] = mapped_column(String(20), default="financeur")
+
+    stage = relationship("Stage")

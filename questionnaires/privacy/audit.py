@@ -64,6 +64,9 @@ TEAM_RULES = {
     "team.collective": Rule("collective"),  # the group's answers, nobody named
     "team.responses": Rule("response", VIEW),
     "team.report": Rule("report", VIEW),
+    "team.report_docx": Rule("report", EXPORT),
+    "team.report_texts": Rule("report"),  # the team's own texts
+    "team.report_texts_copy": Rule("report"),
     "team.impact": Rule("impact"),  # counts and shares only
     "team.impact_all": Rule("impact"),
     "team.impact_people": Rule("impact", VIEW),  # the people behind a figure

@@ -1,4 +1,4 @@
-"""Team pages: a stage's impact table, who is behind each figure, across stages, the report."""
+"""Team pages: a stage's impact table, who is behind each figure, across stages."""
 
 from flask import abort, render_template, request
 from sqlalchemy import extract, select
@@ -15,7 +15,6 @@ from questionnaires.impact.totals import across_stages
 from questionnaires.models import Stage
 from questionnaires.team.blueprint import bp
 from questionnaires.team.lookup import stage_or_404
-from questionnaires.stages.programme import programme_grid
 
 
 #: Stages per page of the across-stages table (the totals always cover the whole selection)
@@ -69,14 +68,3 @@ def impact_all():
     return render_template("team/impact_all.html", summary=summary, years=years, themes=themes,
                            year=year, theme=theme, charts=charts, shown=shown,
                            page=min(page, pages), pages=pages)
-
-
-@bp.route("/stages/<int:stage_id>/rapport")
-def report(stage_id: int):
-    """A printable A4 report for funders: programme, table, charts, quotes."""
-    stage = stage_or_404(stage_id)
-    today = clock.today()
-    table = stage_table(stage, today)
-    return render_template("team/report.html", stage=stage, table=table, today=today,
-                           charts=stage_charts(table.figures), quotes=testimonials(stage),
-                           grid=programme_grid(stage))

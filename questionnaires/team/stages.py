@@ -2,6 +2,8 @@
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
+from questionnaires.clock import utcnow
+from questionnaires.impact.report.texts import copy_previous
 from questionnaires.stages.enrolment import enrolled_count
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Stage
@@ -36,8 +38,13 @@ def stage_new():
         stage = Stage()
         form.populate_obj(stage)
         db.session.add(stage)
+        db.session.flush()
+        # The report's texts start from the previous stage of the theme, marked "à relire"
+        source = copy_previous(stage, utcnow())
         db.session.commit()
-        flash("Stage créé. Remplissez maintenant son programme.", "success")
+        flash("Stage créé. Remplissez maintenant son programme."
+              + (f" Les textes du rapport sont repris de « {source.title} », à relire."
+                 if source else ""), "success")
         return redirect(url_for("team.stage", stage_id=stage.id))
     return render_template("team/stage_form.html", form=form, stage=None)
 
