@@ -1,6 +1,7 @@
 """`flask impact`: a stage's impact table, or every stage's with totals, as JSON or CSV;
 `flask report`: a stage's report ("Bilan du stage") as DOCX or standalone HTML."""
 import json
+import sys
 
 import click
 from flask.cli import with_appcontext
@@ -64,7 +65,7 @@ def report(stage_id: int, output: str):
     if output == "html":
         click.echo(standalone_html(found, today))
         return
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     if stdout.isatty():
         raise click.ClickException("Un fichier DOCX ne s'affiche pas dans un terminal : "
                                    "redirigez la sortie, par exemple « > bilan.docx ».")

@@ -55,13 +55,15 @@ def report_texts(stage_id: int):
     funders_value = team_texts.funders_text(funders)
     errors: dict = {}
     if request.method == "POST":
-        values = {key: request.form.get(key, "") for key in TEXT_KEYS}
+        values = {key: request.form[key] for key in TEXT_KEYS if key in request.form}
         funders_value = request.form.get("funders", "")
         if not form.validate():
             errors["_form"] = "Le formulaire a expiré : rechargez la page et recommencez."
         else:
             stamps = {key: request.form.get(f"stamp-{key}", "") for key in TEXT_KEYS}
             parsed, problem = team_texts.parse_funders(funders_value)
+            if "funders" not in request.form:
+                parsed = [(f.name, f.kind) for f in funders]
             errors = team_texts.save_texts(stage, values, stamps, current_user, utcnow())
             if problem:
                 errors["funders"] = problem
@@ -71,6 +73,7 @@ def report_texts(stage_id: int):
                 flash("Textes du rapport enregistrés.", "success")
                 return redirect(url_for("team.report", stage_id=stage.id))
             db.session.rollback()
+        values = {**{key: text.body for key, text in stored.items()}, **values}
     sections = [(key, section_label(key)) for key in TEXT_KEYS]
     return render_template("team/report_texts.html", stage=stage, form=form, sections=sections,
                            values=values, stored=stored, stamp=team_texts.stamp, errors=errors,
