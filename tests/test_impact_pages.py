@@ -124,7 +124,8 @@ def test_csv_exports_open_as_columns(team):
 
 def test_xlsx_exports_read_back(team):
     book = openpyxl.load_workbook(io.BytesIO(team.get("/equipe/stages/1/export.xlsx").data))
-    assert book.sheetnames == ["Participants", "Réponses", "Bilan chiffré"]
+    assert book.sheetnames == ["Participants", "Réponses", "Bilan chiffré", "Fréquences",
+                               "Textes libres"]
     assert book["Participants"]["A1"].value == "Prénom" and book["Participants"].max_row == 11
     assert book["Bilan chiffré"]["B1"].value == "Indicateur"
     across = openpyxl.load_workbook(io.BytesIO(team.get("/equipe/impact/export.xlsx").data))
@@ -181,7 +182,11 @@ def _add_people(app, stage_id: int, count: int) -> None:
 URLS = ["/equipe/stages/1/impact", "/equipe/impact", "/equipe/stages/1/export/participants.csv",
         "/equipe/stages/1/export/reponses.csv", "/equipe/stages/1/export/impact.csv",
         "/equipe/stages/1/export.xlsx", "/equipe/impact/export.csv", "/equipe/stages/1/reponses",
-        "/equipe/stages/1/rapport"]
+        "/equipe/stages/1/rapport", "/equipe/stages/1/rapport.docx",
+        "/equipe/stages/1/impact/suivi_apport", "/equipe/stages/1/reponses?vue=frequences",
+        "/equipe/reponses", "/equipe/impact/export.xlsx", "/equipe/donnees/reponses.xlsx",
+        "/equipe/donnees/reponses.csv", "/equipe/donnees/dictionnaire.xlsx",
+        "/equipe/stages/1/suivi", "/equipe/stages/1/rapport/textes"]
 
 
 def test_query_count_of_pages_and_exports_does_not_grow(demo, team):

@@ -41,19 +41,6 @@ def csv_text(header: list[str], body) -> str:
     return BOM + buffer.getvalue()
 
 
-def csv_lines(header: list[str], body):
-    """csv_text, one line at a time (a generator for streamed downloads of any size)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    yield BOM + buffer.getvalue()
-    for row in body:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(v) for v in row])
-        yield buffer.getvalue()
-
-
 #: Cells read to size a column (a column is as wide as its header or its longest early cell)
 WIDTH_SAMPLE = 200
 DATE_FORMATS = {date: "DD/MM/YYYY", datetime: "DD/MM/YYYY HH:MM"}

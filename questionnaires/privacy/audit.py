@@ -63,6 +63,7 @@ TEAM_RULES = {
     "team.bilan_new_link": Rule("bilan_link"),
     "team.collective": Rule("collective"),  # the group's answers, nobody named
     "team.responses": Rule("response", VIEW),
+    "team.responses_all": Rule("response"),  # counts only, nobody named
     "team.report": Rule("report", VIEW),
     "team.report_docx": Rule("report", EXPORT),
     "team.report_texts": Rule("report"),  # the team's own texts
@@ -73,6 +74,8 @@ TEAM_RULES = {
     "team.export_csv": Rule("export", EXPORT),
     "team.export_xlsx": Rule("export", EXPORT),
     "team.export_across": Rule("export", EXPORT),
+    "team.data_codebook": Rule("export"),  # the questionnaires' definitions, no one's data
+    "team.data_answers": Rule("export", EXPORT),
     "team.archive_download": Rule("archive", EXPORT),
     "team.archive_upload": Rule("archive", post="imported"),
     "team.followups": Rule("followup", VIEW),
