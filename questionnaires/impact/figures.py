@@ -301,6 +301,10 @@ _NO_PEOPLE = dict.fromkeys(
     + [f"orientation_{value}" for value in ORIENTATIONS]
     + [f"{key}_{part}" for key in OBSERVATIONS for part in ("high", "known")], 0)
 _NO_PEOPLE.update(youngest=None, oldest=None)
+#: Column names, formatted once (the shaping below runs once per stage, 10 000 times)
+_SITUATION_COLUMNS = [(value, f"situation_{value}") for value in SITUATIONS]
+_ORIENTATION_COLUMNS = [(value, f"orientation_{value}") for value in ORIENTATIONS]
+_OBSERVATION_COLUMNS = [(key, f"{key}_high", f"{key}_known") for key in OBSERVATIONS]
 #: Many stages share an end date and a follow-up delay
 _followup_date = lru_cache(maxsize=4096)(add_months)
 
@@ -331,7 +335,7 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
         figures[key] = {"n": c[column], "of": enrolled}
     figures["projet_plus_precis"] = {
         "n": c["projet"], "of": enrolled,
-        "orientation": {value: c[f"orientation_{value}"] for value in ORIENTATIONS}}
+        "orientation": {value: c[column] for value, column in _ORIENTATION_COLUMNS}}
     objectives = figures["objectifs"] = {}
     sums = {}
     for key, total, high, known in _OBJECTIVE_COLUMNS:
@@ -357,7 +361,7 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
                "isolement_rompu": enrolled - c["isolement_known"],
                "experience_groupe": enrolled - c["experience_known"],
                # "je ne sais pas" or no answer, among those observed (not lost from sight)
-               **{key: c["observable"] - c[f"{key}_known"] for key in OBSERVATIONS},
+               **{key: c["observable"] - c[known] for key, _, known in _OBSERVATION_COLUMNS},
                } if row is not None else {}
     return StageFigures(stage.id, figures, unknown, notes, sums)
 
@@ -367,11 +371,11 @@ def _followup_figures(figures: dict, c: dict, enrolled: int, part_b: tuple[int, 
     """The follow-up's figures, once due: one part A per participant (the latest)."""
     answered = c["followups"]
     figures["suivi_reponses"] = {"n": answered, "of": enrolled}
-    figures["suivi_situation"] = {value: c[f"situation_{value}"] for value in SITUATIONS}
+    figures["suivi_situation"] = {value: c[column] for value, column in _SITUATION_COLUMNS}
     # Lost from sight stays in the denominator: it is an outcome, not a missing answer
     figures["sorties_positives"] = {"n": c["positive"], "of": answered}
-    for key in OBSERVATIONS:
-        figures[key] = {"n": c[f"{key}_high"], "of": c[f"{key}_known"]}
+    for key, high, known in _OBSERVATION_COLUMNS:
+        figures[key] = {"n": c[high], "of": c[known]}
     figures["projet_realise"] = {"n": c["realise"], "of": c["realise_of"]}
     answers, ideas = part_b
     figures["referents_idees"] = {"n": ideas, "of": answers}
