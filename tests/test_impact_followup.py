@@ -221,6 +221,23 @@ def test_unreachable_lists_who_nobody_will_be_asked_about(app, world):
     assert found == {"Ana": "sans_referent", "Bob": "sans_email"}
 
 
+def test_a_referent_whose_invitation_could_not_leave_is_unreachable(app, world):
+    from questionnaires.models import FollowupInvitation, FollowupMessage
+    with app.app_context():
+        stage = db.session.get(Stage, world["stage"])
+        _person(world, "Cy", referent="b")
+        invitation = FollowupInvitation(stage_id=stage.id, referent_id=world["b"],
+                                        email="b@example.org", due_at=FEB)
+        db.session.add(invitation)
+        db.session.flush()
+        assert unreachable(stage) == []
+        db.session.add(FollowupMessage(invitation_id=invitation.id, kind="invitation",
+                                       due_at=FEB, state="failed", attempts=5,
+                                       next_attempt_at=None, last_error="550 boîte inconnue"))
+        db.session.flush()
+        assert [(u.participant.first_name, u.reason) for u in unreachable(stage)] == [("Cy", "echec")]
+
+
 def test_totals_add_up_the_new_figures(app, world):
     with app.app_context():
         ana = _person(world, "Ana", projet_plus_precis="oui", orientation=["emploi"])
