@@ -208,3 +208,23 @@ def test_flask_report_writes_a_docx_or_a_standalone_page(demo):
                                  "/equipe/stages/99/rapport/textes"])
 def test_unknown_stages_are_french_404s(team, url):
     assert team.get(url).status_code == 404
+
+
+def test_sentences_agree_with_their_counts():
+    figures = {"participants": 1, "hommes": 0, "femmes": 1, "autres": 0, "age_min": 30,
+               "age_max": 30, "moins_26": {"n": 0, "of": 1}, "qpv": {"n": 1, "of": 1},
+               "structures": 1, "lieux_culturels": 1, "professionnels": 1,
+               "sortie_culturelle": {"n": 1, "of": 1}, "jusqu_au_bout_satisfaits": {"n": 1, "of": 1},
+               "isolement_rompu": {"n": 0, "of": 1}, "experience_groupe": {"n": 1, "of": 1},
+               "projet_plus_precis": {"n": 1, "of": 1, "orientation": {"emploi": 1}}}
+    names = {"structures": [sentences.Place("PLIE", "Créteil")], "venues": [], "roles": ["régisseur"]}
+    text = " ".join("".join(run for run, _ in line) for line in
+                    sentences.bilan_chiffre(figures, {"sorties_proposees": 1}, names, {}, 3))
+    assert "1 participant de 30 à 30 ans. Avec 0 hommes et 1 femme." in text
+    assert "1 sur 1 (100 %*) habite un quartier" in text
+    assert "1 structure sociale impliquée" in text and "PLIE (Créteil)" in text
+    assert "1 professionnel a été rencontré et a pu décrire" in text
+    assert "a assisté à la sortie culturelle proposée" in text
+    assert "1 personne sur 1 (100 %*) a pu ressortir" in text and "un emploi (1)" in text
+    assert "est resté jusqu'à la fin du stage" in text
+    assert "0 sur 1 (0 %*) disent" in text

@@ -8,7 +8,7 @@ free texts (which may name people) stay in the stage's own exports (docs/privacy
 """
 from sqlalchemy import func, select
 
-from questionnaires.archive.tables import header_label, local_naive
+from questionnaires.archive.tables import local_naive
 from questionnaires.clock import age_on
 from questionnaires.engine.definitions import SCALE, YES_NO, Definition
 from questionnaires.extensions import db
@@ -67,7 +67,7 @@ def codebook_rows() -> list[list]:
                 head = [questionnaire, version, section.title, PARTS.get(section.scope, ""),
                         question.id, role_of(questionnaire, question), question.type,
                         "oui" if question.required else "non", condition,
-                        header_label(question.label)]
+                        question.neutral_label]
                 choices = _choices(question) if question.type not in TEXT_TYPES else \
                     [("", f"texte libre ({'200' if question.type == 'texte_court' else '5 000'} "
                           "caractères au plus)")]

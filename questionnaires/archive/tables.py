@@ -65,8 +65,7 @@ def response_table(stage: Stage) -> tuple[list[str], list[list]]:
         for question in definition.section_questions():
             columns.append((questionnaire, version, question))
     header = ["Questionnaire", "Version", "Participant·e", "Référent·e", "État", "Envoyé le"]
-    header += [f"{q}·v{v} · {question.id} — {header_label(question.label)}"
-               for q, v, question in columns]
+    header += [f"{q}·v{v} · {question.id} — {question.neutral_label}" for q, v, question in columns]
     rows = []
     for response in responses:
         line = [response.questionnaire, response.version,
@@ -80,11 +79,6 @@ def response_table(stage: Stage) -> tuple[list[str], list[list]]:
                         if same else None)
         rows.append(line)
     return header, rows
-
-
-def header_label(label: str) -> str:
-    """A question's label as a column header: placeholders never show raw ("{prenom}")."""
-    return label.replace("{prenom}", "[prénom]")
 
 
 def local_naive(moment: datetime | None) -> datetime | None:

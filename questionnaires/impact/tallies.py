@@ -242,16 +242,12 @@ TALLY_HEADER = ["Questionnaire", "Version(s)", "Question (id)", "Question", "Cod
 TEXT_HEADER = ["Questionnaire", "Question (id)", "Question", "Auteur", "Texte"]
 
 
-def _header_label(label: str) -> str:
-    return label.replace("{prenom}", "[prénom]")
-
-
 def tally_rows(found: list[Tally]) -> list[list]:
     """The frequencies as spreadsheet rows; "Sans réponse" closes each question."""
     rows = []
     for t in found:
         head = [t.questionnaire, ", ".join(map(str, t.versions)), t.question.id,
-                _header_label(t.question.label)]
+                t.question.neutral_label]
         for code, label, count in t.rows:
             rows.append(head + [code, label, count, t.answered,
                                 round(100 * count / t.answered) if t.answered else None])
@@ -260,5 +256,5 @@ def tally_rows(found: list[Tally]) -> list[list]:
 
 
 def text_rows(found: list[FreeText]) -> list[list]:
-    return [[item.questionnaire, item.question.id, _header_label(item.question.label), who, text]
+    return [[item.questionnaire, item.question.id, item.question.neutral_label, who, text]
             for item in found for who, text in item.entries]

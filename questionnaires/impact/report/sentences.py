@@ -37,6 +37,11 @@ def share(value: dict) -> str:
     return f"{n} sur {of} ({pct} %{CAUTION_MARK if caution else ''})"
 
 
+def agree(value: dict, one: str, many: str) -> str:
+    """The verb as its count needs it: "1 sur 10 a", "6 sur 10 ont"."""
+    return one if value.get("n") == 1 else many
+
+
 def town_stem(city: str) -> str:
     """"Ivry-sur-Seine" → "Ivry": how names often mention their town."""
     return re.split(r"-(?:sur|sous|le|la|lès|les)-", city)[0]
@@ -95,13 +100,15 @@ def bilan_chiffre(f: dict, notes: dict, names: dict, texts: dict, months: int) -
     bullets.append([(plural(people, "participant", "participants") + ages + ".", True),
                     (f" {extra}, avec " if extra else " Avec ", False),
                     (_join(genders) + ".", False)])
-    line: list[Run] = [(f"{share(f['moins_26'])} ont moins de 26 ans.", True)]
+    line: list[Run] = [(f"{share(f['moins_26'])} {agree(f['moins_26'], 'a', 'ont')} moins de "
+                        "26 ans.", True)]
     extra = _complement(texts, "moins_26")
     if extra:
         line.append((f" {extra}.", False))
     extra = _complement(texts, "qpv")
     line += [(f" {extra}, " if extra else " ", False),
-             (f"{share(f['qpv'])} habitent un quartier politique de la ville", True),
+             (f"{share(f['qpv'])} {agree(f['qpv'], 'habite', 'habitent')} un quartier politique "
+              "de la ville", True),
              (" ou en veille.", False)]
     bullets.append(line)
     structures = [with_town(p) for p in names["structures"]]
@@ -121,26 +128,33 @@ def bilan_chiffre(f: dict, notes: dict, names: dict, texts: dict, months: int) -
     extra = _complement(texts, "professionnels")
     bullets.append([(plural(f["professionnels"], "professionnel", "professionnels"), True),
                     (f"{' ' + extra if extra else ''} "
-                     f"{'a été rencontré' if f['professionnels'] == 1 else 'ont été rencontrés'} "
-                     "et ont pu décrire leur métier ou le faire découvrir par des mises en "
-                     "pratique" + (" : " + ", ".join(roles) + "." if roles else "."), False)])
+                     + ("a été rencontré et a pu" if f["professionnels"] == 1 else
+                        "ont été rencontrés et ont pu")
+                     + " décrire leur métier ou le faire découvrir par des mises en pratique"
+                     + (" : " + ", ".join(roles) + "." if roles else "."), False)])
     outings = notes.get("sorties_proposees", 0)
     if outings:
         which = "à la sortie culturelle proposée" if outings == 1 else \
             f"à au moins une des {outings} sorties culturelles proposées"
         bullets.append([(share(f["sortie_culturelle"]), True),
-                        (f" des participants ont assisté {which} sur la semaine"
+                        (f" des participants {agree(f['sortie_culturelle'], 'a', 'ont')} assisté "
+                         f"{which} sur la semaine"
                          + _tail(texts, "sortie_culturelle"), False)])
     else:
         bullets.append([("Aucune sortie culturelle", True), (" n'était au programme.", False)])
     bullets.append(_projet(f["projet_plus_precis"], texts))
-    for key, sentence in (
+    for key, one, many in (
             ("jusqu_au_bout_satisfaits",
+             " des participants est resté jusqu'à la fin du stage et s'en est dit satisfait",
              " des participants sont restés jusqu'à la fin du stage et s'en sont dits satisfaits"),
-            ("isolement_rompu", " disent avoir rompu avec leur isolement quotidien"),
-            ("experience_groupe", " ont apprécié vivre une expérience de groupe et ont aimé se "
-                                  "réinvestir dans une démarche active")):
-        bullets.append([(share(f[key]), True), (sentence + _tail(texts, key), False)])
+            ("isolement_rompu", " dit avoir rompu avec son isolement quotidien",
+             " disent avoir rompu avec leur isolement quotidien"),
+            ("experience_groupe", " a apprécié vivre une expérience de groupe et a aimé se "
+                                  "réinvestir dans une démarche active",
+             " ont apprécié vivre une expérience de groupe et ont aimé se réinvestir dans une "
+             "démarche active")):
+        bullets.append([(share(f[key]), True),
+                        (agree(f[key], one, many) + _tail(texts, key), False)])
     if notes.get("suivi"):
         bullets.append([(f"Suivi à {months} mois : ", True),
                         (f"prévu le {notes['suivi']:%d/%m/%Y}.", False)])
@@ -158,12 +172,11 @@ def _projet(value: dict, texts: dict) -> list[Run]:
     where = [f"{ORIENTATION_WORDS[key]} ({number})" for key, number in orientation.items()
              if number]
     people = "personne" if count == 1 else "personnes"
-    runs: list[Run] = [(f"{count} {people} sur {value['of']}", True)] if value["of"] else \
-        [("Aucune personne", True)]
-    if value["of"]:
-        runs[0] = (f"{count} {people} sur {value['of']} ({ratio_parts(value)[2]} %"
-                   f"{CAUTION_MARK if ratio_parts(value)[3] else ''})", True)
-    text = " ont pu ressortir du stage avec un projet professionnel plus précis"
+    _, of, pct, caution = ratio_parts(value)
+    runs: list[Run] = [(f"{count} {people} sur {of} ({pct} %{CAUTION_MARK if caution else ''})"
+                        if of else "Aucune personne", True)]
+    text = f" {'a' if count == 1 else 'ont'} pu ressortir du stage avec un projet professionnel " \
+        "plus précis"
     if where:
         text += " : orientation vers " + _join(where)
     runs.append((text + _tail(texts, "projet_plus_precis"), False))
