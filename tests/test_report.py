@@ -202,6 +202,11 @@ def test_flask_report_writes_a_docx_or_a_standalone_page(demo):
     assert "/static/" not in page and "Bilan chiffré" in page
     missing = runner.invoke(args=["report", "--stage", "99"])
     assert missing.exit_code != 0 and "Aucun stage" in missing.output
+    # The standalone page (inline print sheet) is for files only: no route serves it
+    from pathlib import Path
+    views = Path(demo.root_path).glob("**/*.py")
+    assert not any("report/standalone.html" in path.read_text(encoding="utf-8")
+                   for path in views if path.name != "render.py")
 
 
 @pytest.mark.parametrize("url", ["/equipe/stages/99/rapport.docx",

@@ -110,6 +110,13 @@ def _runs(runs) -> list[Run]:
     return [Run(text, bold) for text, bold in runs]
 
 
+def _team_text(texts: dict, key: str) -> list:
+    """A section the team writes, or a note (on screen only) that it is still to be written."""
+    return _text_blocks(texts.get(key)) or [
+        Note(f"« {TEXT_LABELS[key]} » est encore à écrire : « Modifier les textes de l'équipe ».",
+             screen_only=True)]
+
+
 def _text_blocks(body: str | None) -> list:
     blocks = []
     for part in team_texts.parse(body):
@@ -225,9 +232,9 @@ def build_report(stage: Stage, today: date, association: str,
         blocks.append(Note(f"Textes repris de « {source.title if source else 'un autre stage'} » "
                            f"— à relire : {', '.join(TEXT_LABELS.get(k, k) for k in unread)}.",
                            screen_only=True))
-    blocks += [Heading("Introduction"), *_text_blocks(texts.get("introduction"))]
+    blocks += [Heading("Introduction"), *_team_text(texts, "introduction")]
     blocks += [Heading("Comment s'est organisé le stage"),
-               *_text_blocks(texts.get("organisation"))]
+               *_team_text(texts, "organisation")]
     blocks += [Heading(f"Calendrier du stage {_dates(stage)}"),
                calendar(stage, period_hours or PERIOD_HOURS)]
     charts = stage_charts(f, months)
@@ -245,9 +252,9 @@ def build_report(stage: Stage, today: date, association: str,
         blocks += [Bullets([_runs(line) for line in sentences.followup(f, notes, months)]),
                    *[ChartBlock(chart) for chart in charts[2:]]]
     blocks += [Heading("Bilan collectif"), *_collective(stage)]
-    blocks += [Heading("Note de l'équipe"), *_text_blocks(texts.get("note_equipe"))]
+    blocks += [Heading("Note de l'équipe"), *_team_text(texts, "note_equipe")]
     blocks += [Heading("Préconisations d'amélioration"),
-               *_text_blocks(texts.get("preconisations"))]
+               *_team_text(texts, "preconisations")]
     quotes = testimonials(stage)
     blocks.append(Heading("Les témoignages des participants"))
     blocks += [Quote(name, text) for name, text in quotes] or \
