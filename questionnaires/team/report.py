@@ -5,12 +5,11 @@ from flask_login import current_user
 from questionnaires import clock
 from questionnaires.clock import utcnow
 from questionnaires.extensions import db
+from questionnaires.impact.labels import FIGURES, OBJECTIVE_LABELS
 from questionnaires.impact.report import texts as team_texts
 from questionnaires.impact.report.document import TEXT_LABELS
 from questionnaires.impact.report.render import blocks_of, docx_bytes, file_name
-from questionnaires.impact.labels import OBJECTIVE_LABELS
-from questionnaires.models.report import FIGURE_TEXTS, MAX_TEXT, TEXT_KEYS
-from questionnaires.impact.labels import FIGURES
+from questionnaires.models.report import MAX_TEXT, TEXT_KEYS
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm
 from questionnaires.team.lookup import stage_or_404
@@ -77,7 +76,7 @@ def report_texts(stage_id: int):
     sections = [(key, section_label(key)) for key in TEXT_KEYS]
     return render_template("team/report_texts.html", stage=stage, form=form, sections=sections,
                            values=values, stored=stored, stamp=team_texts.stamp, errors=errors,
-                           funders=funders_value, figure_texts=FIGURE_TEXTS, max_text=MAX_TEXT,
+                           funders=funders_value, max_text=MAX_TEXT,
                            previous=team_texts.previous_stage(stage))
 
 
