@@ -78,12 +78,28 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
                 answers = {"satisfaction_globale": rng.randint(1, 4), "experience_groupe": rng.choice(["oui", "non", "nsp"]),
                            "demarche_active": rng.choice(["oui", "non"]), "isolement_rompu": rng.choice(["oui", "non", "nsp"]),
                            "projet_plus_precis": rng.choice(["oui", "non", "nsp"]),
+                           "orientation": rng.sample(["stage", "formation", "benevolat", "emploi",
+                                                      "autre"], rng.randint(1, 2)),
                            **{key: rng.randint(1, 4) for key in ("obj_possibles", "obj_competences",
                               "obj_remobilisation", "obj_confiance", "obj_territoire")}}
                 responses.append({**facts_of(answers),
                                   "stage_id": s, "questionnaire": "bilan-individuel", "version": 1,
-                                  "participant_id": person_id, "answers": answers, "submitted_at": NOW,
+                                  "participant_id": person_id, "referent_id": None,
+                                  "answers": answers, "submitted_at": NOW,
                                   "created_at": NOW, "updated_at": NOW, "resume_section": 0})
+                # The follow-up: a part A for 80 % of people, a second referent's for 5 %
+                if rng.random() < 0.8:
+                    for extra in range(2 if rng.random() < 0.05 else 1):
+                        responses.append(_part_a(rng, s, person_id, extra))
+            for referent in rng.sample(range(1, 1001), 3):  # part B of three referents
+                answers = {"nouvelles_methodes": rng.choice(["oui", "non", "nsp"]),
+                           "participer_prochain": "oui"}
+                responses.append({**facts_of(answers), "stage_id": s,
+                                  "questionnaire": "suivi-referent", "version": 1,
+                                  "participant_id": None, "referent_id": referent,
+                                  "answers": answers,
+                                  "submitted_at": NOW, "created_at": NOW, "updated_at": NOW,
+                                  "resume_section": 0})
         for model, rows in ((Stage, stage_rows), (Slot, slot_rows), (Participant, people),
                             (Attendance, attendance), (Response, responses)):
             for i in range(0, len(rows), 20_000):
@@ -98,6 +114,18 @@ def build(app, stages: int, per_stage: int, seed: int = 7) -> dict:
         db.session.commit()
         return {"stages": len(stage_rows), "participants": len(people), "answers":
                 sum(len(r["answers"]) for r in responses), "attendance": len(attendance)}
+
+
+def _part_a(rng, stage_id: int, person_id: int, extra: int) -> dict:
+    """A referent's part A about one participant (a later one for a handover)."""
+    answers = {"nouvelles": "oui", "situation": rng.choice(["emploi", "formation", "stage",
+                                                            "recherche_active", "perdu_de_vue"]),
+               **{key: rng.randint(1, 4) for key in ("apport_stage", "confiance_observee",
+                                                     "mobilite_observee")}}
+    return {**facts_of(answers), "stage_id": stage_id, "questionnaire": "suivi-referent",
+            "version": 1, "participant_id": person_id, "referent_id": 1 + (person_id + extra) % 1000,
+            "answers": answers, "submitted_at": NOW + timedelta(days=extra), "created_at": NOW,
+            "updated_at": NOW, "resume_section": 0}
 
 
 def timed(app, action, repeat: int = 3) -> tuple[float, int]:

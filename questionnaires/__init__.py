@@ -21,7 +21,7 @@ from questionnaires.extensions import csrf, db, login_manager, migrate
 from questionnaires.extensions import mail as mail_extension
 from questionnaires.followups import scheduler
 from questionnaires.followups.commands import followups, scheduler as scheduler_commands
-from questionnaires.impact.commands import impact
+from questionnaires.impact.commands import impact, report
 from questionnaires.participant.views import bp as participant_bp
 from questionnaires.privacy.commands import privacy
 from questionnaires.privacy.notice import bp as notice_bp
@@ -71,8 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     headers.init_app(app)
     jinja.register(app)
-    for group in (impact, users, stage, demo, followups, scheduler_commands, links, backup,
-                  privacy):
+    for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
+                  backup, privacy):
         app.cli.add_command(group)
     scheduler.init_app(app)
     return app

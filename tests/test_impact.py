@@ -226,14 +226,51 @@ def test_fact_columns_follow_the_answers_whoever_sets_them(demo):
         for response in responses:
             for question_id, kind in FACTS.items():
                 value = response.answers.get(question_id)
-                expected = value if isinstance(value, kind) and not isinstance(value, bool) else None
+                if kind is list:
+                    expected = "," + ",".join(sorted(value)) + "," if value else None
+                else:
+                    expected = value if isinstance(value, kind) and not isinstance(value, bool) else None
                 assert getattr(response, f"fact_{question_id}") == expected
+        observed = [r.fact_apport_stage for r in responses if r.participant_id and r.referent_id]
+        assert observed and all(v in (1, 2, 3, 4) for v in observed)
         response = next(r for r in responses if r.questionnaire == "bilan-individuel")
-        response.answers = {**response.answers, "satisfaction_globale": 1, "isolement_rompu": "nsp"}
+        response.answers = {**response.answers, "satisfaction_globale": 1, "isolement_rompu": "nsp",
+                            "orientation": ["stage", "emploi", "stage"]}
+        part_a = next(r for r in responses if r.participant_id and r.referent_id)
+        part_a.answers = {**part_a.answers, "apport_stage": "nsp"}  # a later "je ne sais pas"
         db.session.commit()
         db.session.expire_all()
         stored = db.session.get(Response, response.id)
         assert (stored.fact_satisfaction_globale, stored.fact_isolement_rompu) == (1, "nsp")
+        assert stored.fact_orientation == ",emploi,stage,"
+        assert db.session.get(Response, part_a.id).fact_apport_stage is None
+
+
+def test_the_migration_backfills_the_new_facts(tmp_path):
+    """0015 copies the observations, part B and the orientation of rows stored before it."""
+    import sqlalchemy as sa
+    from tests.support.system import flask_db
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    assert flask_db(url, "upgrade", "0008").returncode == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO stage (id, title, theme, start_date, end_date, capacity, followup_months,"
+            " created_at) VALUES (1, 'S', 't', '2021-11-22', '2021-11-26', 10, 3, '2021-01-01')"))
+        connection.execute(sa.text(
+            "INSERT INTO response (id, stage_id, questionnaire, version, answers, created_at,"
+            " updated_at, resume_section) VALUES (1, 1, 'bilan-collectif', 1, :a, '2021-01-01',"
+            " '2021-01-01', 0)"), {"a": json.dumps({"orientation": ["stage", "emploi"],
+                                                     "apport_stage": 3, "confiance_observee": "nsp",
+                                                     "nouvelles_methodes": "oui"})})
+    result = flask_db(url, "upgrade")
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as connection:
+        row = connection.execute(sa.text(
+            "SELECT fact_orientation, fact_apport_stage, fact_confiance_observee,"
+            " fact_nouvelles_methodes FROM response")).one()
+    engine.dispose()
+    assert tuple(row) == (",emploi,stage,", 3, None, "oui")
 
 
 def test_totals_average_the_objectives_exactly(app, small):

@@ -62,8 +62,8 @@ def test_quotes_only_with_consent(demo, team):
 
 def test_charts_are_svg_with_their_numbers_as_a_table(team):
     page = team.get("/equipe/stages/1/impact").get_data(as_text=True)
-    assert page.count('<svg class="chart"') == 3
-    assert page.count('class="chart-data"') == 3
+    assert page.count('<svg class="chart"') == 4  # genre et âge, objectifs, situation, observations
+    assert page.count('class="chart-data"') == 4
     assert "Voir les chiffres" in page and "<script src=\"http" not in page
 
 
@@ -105,9 +105,11 @@ def test_responses_by_participant_and_by_question_use_labels(team):
 
 def test_csv_exports_open_as_columns(team):
     rows = _csv(team.get("/equipe/stages/1/export/impact.csv"))
-    assert rows[0] == ["Clé", "Indicateur", "Valeur", "Nombre", "Sur", "Pourcentage"]
+    assert rows[0] == ["Clé", "Indicateur", "Valeur", "Nombre", "Sur", "Pourcentage", "Statut"]
     by_key = {row[0]: row for row in rows[1:]}
-    assert by_key["sortie_culturelle"][3:] == ["9", "10", "90"]
+    assert by_key["sortie_culturelle"][3:] == ["9", "10", "90", ""]
+    assert by_key["suivi_apport"][1] == "Le stage a contribué, selon les référent·e·s"
+    assert by_key["suivi_situation.emploi"][1] == "Situation à 3 mois : En emploi"
     assert by_key["objectifs.obj_possibles.moyenne"][2] == "3,40"  # decimal comma
     people = _csv(team.get("/equipe/stages/1/export/participants.csv"))
     assert people[0][0] == "Prénom" and len(people) == 11
@@ -122,7 +124,8 @@ def test_csv_exports_open_as_columns(team):
 
 def test_xlsx_exports_read_back(team):
     book = openpyxl.load_workbook(io.BytesIO(team.get("/equipe/stages/1/export.xlsx").data))
-    assert book.sheetnames == ["Participants", "Réponses", "Bilan chiffré"]
+    assert book.sheetnames == ["Participants", "Réponses", "Bilan chiffré", "Fréquences",
+                               "Textes libres"]
     assert book["Participants"]["A1"].value == "Prénom" and book["Participants"].max_row == 11
     assert book["Bilan chiffré"]["B1"].value == "Indicateur"
     across = openpyxl.load_workbook(io.BytesIO(team.get("/equipe/impact/export.xlsx").data))
@@ -179,7 +182,11 @@ def _add_people(app, stage_id: int, count: int) -> None:
 URLS = ["/equipe/stages/1/impact", "/equipe/impact", "/equipe/stages/1/export/participants.csv",
         "/equipe/stages/1/export/reponses.csv", "/equipe/stages/1/export/impact.csv",
         "/equipe/stages/1/export.xlsx", "/equipe/impact/export.csv", "/equipe/stages/1/reponses",
-        "/equipe/stages/1/rapport"]
+        "/equipe/stages/1/rapport", "/equipe/stages/1/rapport.docx",
+        "/equipe/stages/1/impact/suivi_apport", "/equipe/stages/1/reponses?vue=frequences",
+        "/equipe/reponses", "/equipe/impact/export.xlsx", "/equipe/donnees/reponses.xlsx",
+        "/equipe/donnees/reponses.csv", "/equipe/donnees/dictionnaire.xlsx",
+        "/equipe/stages/1/suivi", "/equipe/stages/1/rapport/textes"]
 
 
 def test_query_count_of_pages_and_exports_does_not_grow(demo, team):

@@ -138,8 +138,8 @@ def test_response_shapes_follow_the_questionnaire(app):
     _rejected(app, Response(stage_id=stage_id, questionnaire="bilan-individuel"))
     _rejected(app, Response(stage_id=stage_id, questionnaire="bilan-collectif",
                             participant_id=person_id))
-    _rejected(app, Response(stage_id=stage_id, questionnaire="suivi-referent",
-                            participant_id=person_id))
+    # A part A may come from the team (no referent); a part B never does
+    _rejected(app, Response(stage_id=stage_id, questionnaire="suivi-referent"))
     _rejected(app, Response(stage_id=stage_id, questionnaire="autre"))
     _rejected(app, Response(stage_id=stage_id, questionnaire="bilan-collectif", version=0))
 
@@ -152,9 +152,11 @@ def test_one_response_per_participant_collective_and_referent(app):
     _rejected(app, Response(**collective), Response(**collective))
     part_b = dict(stage_id=stage_id, questionnaire="suivi-referent", referent_id=referent_id)
     _rejected(app, Response(**part_b), Response(**part_b))
+    team = dict(stage_id=stage_id, questionnaire="suivi-referent", participant_id=person_id)
+    _rejected(app, Response(**team), Response(**team))  # the team's own answer: one per person
     with app.app_context():
         db.session.add_all([Response(**individual), Response(**collective), Response(**part_b),
-                            Response(**part_b, participant_id=person_id)])
+                            Response(**part_b, participant_id=person_id), Response(**team)])
         db.session.commit()
 
 

@@ -226,7 +226,7 @@ def test_scheduler_runs_the_purge_daily(demo):
 
 def _yanis(app):
     with app.app_context():
-        person = db.session.scalar(select(Participant).where(Participant.first_name == "Yanis"))
+        person = db.session.scalar(select(Participant).where(Participant.first_name == "Soufiane"))
         return person.stage_id, person.id
 
 
@@ -238,13 +238,13 @@ def test_the_extract_is_a_valid_archive_of_one_person(demo, admin):
     extract = json.loads(response.get_data(as_text=True))
     assert validate(extract) == []
     (person,) = extract["participants"]
-    assert person["first_name"] == "Yanis" and person["attendance"]
+    assert person["first_name"] == "Soufiane" and person["attendance"]
     kinds = sorted(r["questionnaire"] for r in extract["responses"])
     assert kinds == ["bilan-individuel", "suivi-referent"]
     assert all(r["participant"] == person["key"] for r in extract["responses"])
     assert [r["key"] for r in extract["referents"]] == [person["referent"]]
     assert len(extract["structures"]) == 1 and extract["slots"]
-    assert "Inès" not in response.get_data(as_text=True)
+    assert "Ella-Sue" not in response.get_data(as_text=True)
 
 
 def test_only_admins_reach_the_data_pages(demo, team, admin):
@@ -270,12 +270,12 @@ def test_erasure_on_request_keeps_the_figures_and_kills_the_link(demo, admin):
     assert "Effacer ses données (anonymiser)" in page.get_data(as_text=True)
     form = admin.get(f"{base}/anonymiser")
     assert "On ne peut pas revenir en arrière" in form.get_data(as_text=True)
-    assert admin.post(f"{base}/anonymiser", data={"first_name": "Yanis"}).status_code == 400
-    wrong = post_form(admin, f"{base}/anonymiser", {"first_name": "Inès"})
+    assert admin.post(f"{base}/anonymiser", data={"first_name": "Soufiane"}).status_code == 400
+    wrong = post_form(admin, f"{base}/anonymiser", {"first_name": "Ella-Sue"})
     assert wrong.status_code == 200 and "ne correspond pas" in wrong.get_data(as_text=True)
     with demo.app_context():
         assert db.session.get(Participant, person_id).anonymised_at is None
-    done = post_form(admin, f"{base}/anonymiser", {"first_name": " yanis "}, follow_redirects=True)
+    done = post_form(admin, f"{base}/anonymiser", {"first_name": " soufiane "}, follow_redirects=True)
     text = done.get_data(as_text=True)
     assert done.status_code == 200 and "ont été effacées" in text
     assert f"Personne anonymisée {person_id}" in text and "Personne anonymisée le" in text
@@ -288,8 +288,8 @@ def test_erasure_on_request_keeps_the_figures_and_kills_the_link(demo, admin):
         answers = [r.answers for r in db.session.scalars(
             select(Response).where(Response.participant_id == person_id))]
         assert answers and not any("temoignage" in a or "commentaire" in a for a in answers)
-        assert "Yanis" not in " ".join(_every_text_value())
-        others = db.session.scalar(select(Participant).where(Participant.first_name == "Inès"))
+        assert "Soufiane" not in " ".join(_every_text_value())
+        others = db.session.scalar(select(Participant).where(Participant.first_name == "Ella-Sue"))
         assert others.anonymised_at is None and others.last_name == "Carvalho"
     assert demo.test_client().get(f"/b/{token}").status_code == 404
     # The same form sent again from a tab left open
@@ -357,7 +357,7 @@ def test_an_anonymised_identity_cannot_be_typed_back(demo, admin):
     url = f"/equipe/stages/{stage_id}/participants/{person_id}"
     page = admin.get(url)
     assert "ne peuvent plus être changés" in page.get_data(as_text=True)
-    post_form(admin, url, {"first_name": "Yanis", "last_name": "Belhadj", "city": "Ivry",
+    post_form(admin, url, {"first_name": "Soufiane", "last_name": "Belhadj", "city": "Ivry",
                            "birth_date": "2003-04-17", "gender": "H", "qpv": "non",
                            "referent_id": "0", "status": "inscrit", "pmsmp": "signee"})
     with demo.app_context():

@@ -140,7 +140,10 @@ def _migrate_with_rows(url: str) -> None:
     assert at_0004 == {table: n for table, n in counts.items() if table in at_0004}
     result = flask_db(url, "upgrade")
     assert result.returncode == 0, result.stderr
-    assert _row_counts(url) == counts  # nor on the way up: every row of every table is back
+    # Nor on the way up: every row of every table that 0004 has is back (tables made later,
+    # such as the report's texts of 0017, are dropped on the way down by design)
+    assert {table: n for table, n in _row_counts(url).items() if table in at_0004} == \
+        {table: n for table, n in counts.items() if table in at_0004}
     engine = create_engine(url)
     with engine.connect() as connection:
         after = dict(connection.execute(text("SELECT id, bilan_token_hash FROM participant")).all())

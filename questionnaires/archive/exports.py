@@ -8,7 +8,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from questionnaires.impact.labels import percent, rows
+from questionnaires.impact.labels import CAUTION_BELOW, NOT_DUE, ratio_parts, rows
+from questionnaires.impact.masking import masked_figures
 
 BOM = "\ufeff"
 
@@ -40,8 +41,22 @@ def csv_text(header: list[str], body) -> str:
     return BOM + buffer.getvalue()
 
 
+#: Cells read to size a column (a column is as wide as its header or its longest early cell)
+WIDTH_SAMPLE = 200
+DATE_FORMATS = {date: "DD/MM/YYYY", datetime: "DD/MM/YYYY HH:MM"}
+
+
+def _width(value) -> int:
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    return max((len(line) for line in _cell(value).splitlines()), default=0)
+
+
 def xlsx_bytes(sheets: dict[str, tuple[list[str], list]]) -> bytes:
-    """A workbook with one sheet per table: bold labelled header, frozen first row."""
+    """A workbook with one sheet per table: bold labelled header, frozen first row, dates as
+    real date cells (JJ/MM/AAAA), columns as wide as their content (at most 60)."""
     book = Workbook()
     book.remove(book.active)
     for title, (header, body) in sheets.items():
@@ -49,11 +64,40 @@ def xlsx_bytes(sheets: dict[str, tuple[list[str], list]]) -> bytes:
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in body:
+        widths = [len(name) for name in header]
+        for number, row in enumerate(body):
             sheet.append([_xlsx_value(v) for v in row])
+            for cell, value in zip(sheet[sheet.max_row], row):
+                if type(value) in DATE_FORMATS:
+                    cell.number_format = DATE_FORMATS[type(value)]
+            if number < WIDTH_SAMPLE:
+                widths = [max(w, _width(v)) for w, v in zip(widths, row)] + widths[len(row):]
         sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_stream(sheets: dict[str, tuple[list[str], object]]) -> bytes:
+    """A write-only workbook for tables of any length (rows read once, widths from the header
+    and the first rows): the raw answers export."""
+    book = Workbook(write_only=True)
+    for title, (header, body) in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        rows = iter(body)
+        first = [next(rows, None) for _ in range(WIDTH_SAMPLE)]
+        first = [row for row in first if row is not None]
         for index, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(12, len(name) + 2), 60)
+            width = max([len(name)] + [_width(row[index - 1]) for row in first])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+        sheet.freeze_panes = "A2"
+        sheet.append(header)
+        for row in first:
+            sheet.append([_xlsx_value(v) for v in row])
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -73,15 +117,36 @@ def _xlsx_value(value):
     return value
 
 
-IMPACT_HEADER = ["Clé", "Indicateur", "Valeur", "Nombre", "Sur", "Pourcentage"]
+IMPACT_HEADER = ["Clé", "Indicateur", "Valeur", "Nombre", "Sur", "Pourcentage", "Statut"]
+CAUTION_STATUS = f"prudence : moins de {CAUTION_BELOW}"
 
 
-def impact_rows(figures: dict) -> list[list]:
-    """The impact table, one line per figure: counts in Valeur, ratios in Nombre / Sur / %."""
+def not_due_status(due_on: date | None) -> str:
+    """"pas encore dû (le 26/02/2022)"."""
+    return f"{NOT_DUE} (le {due_on:%d/%m/%Y})" if due_on else NOT_DUE
+
+
+def impact_rows(figures: dict, months: int | None = None, due_on: date | None = None,
+                mask: bool = False) -> list[list]:
+    """The impact table, one line per figure: counts in Valeur, ratios in Nombre / Sur / %.
+
+    Numeric columns hold numbers only: a figure not yet due, a share to read with caution or
+    a masked count (`mask`, for funders: impact/masking.py) says so in Statut.
+    """
+    masked = masked_figures(figures) if mask else {}
     result = []
-    for key, label, value in rows(figures):
-        if isinstance(value, dict):
-            result.append([key, label, None, value["n"], value["of"], percent(value["n"], value["of"])])
+    for key, label, value in rows(figures, months):
+        hidden = masked.get(key)
+        if isinstance(value, str):
+            result.append([key, label, None, None, None, None, not_due_status(due_on)])
+        elif isinstance(value, dict):
+            n, of, pct, caution = ratio_parts(value)
+            if hidden:
+                result.append([key, label, None, hidden.shown, of, None, hidden.status])
+            else:
+                result.append([key, label, None, n, of, pct, CAUTION_STATUS if caution else ""])
+        elif hidden:
+            result.append([key, label, hidden.shown or None, None, None, None, hidden.status])
         else:
-            result.append([key, label, value, None, None, None])
+            result.append([key, label, value, None, None, None, ""])
     return result

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from questionnaires.stages.contacts import EMAIL, normal_phone
 from questionnaires.text import CONTROL
 from questionnaires.models import MAX_STAGE_DAYS
+from questionnaires.models.report import FUNDER_KINDS, MAX_TEXT, TEXT_KEYS
 from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
 from questionnaires.models.values import (
     ATTENDANCE,
@@ -24,7 +25,7 @@ from questionnaires.models.values import (
 
 FORMAT = "stage-archive/1"
 TOP_KEYS = ("format", "stage", "venues", "structures", "referents", "professionals", "slots",
-            "participants", "responses")
+            "participants", "responses", "texts", "funders")
 
 # Field specs: name → (kind, required, extra). Kinds: text (extra = max length), enum
 # (extra = value set), date, datetime, int (extra = (min, max)), ref (extra = list name),
@@ -65,6 +66,9 @@ RESPONSE = {
 }
 
 
+FUNDER = {"name": ("text", True, 200), "kind": ("enum", False, FUNDER_KINDS)}
+
+
 class ArchiveError(ValueError):
     """The archive is not valid; `errors` lists every problem with its JSON path."""
 
@@ -99,7 +103,32 @@ def validate(data) -> list[str]:
     _check_slots_in_stage(data, stage, errors)
     _check_capacity(data, stage, errors)
     _check_responses(data, keys, errors)
+    _check_report(data, errors)
     return errors
+
+
+def _check_report(data: dict, errors: list[str]) -> None:
+    """The team's texts ({section: text}) and funders ([{name, kind}]) of the stage's report."""
+    texts = data.get("texts", {})
+    if not isinstance(texts, dict):
+        errors.append("texts : un objet { section: texte } est attendu.")
+    else:
+        for key, body in texts.items():
+            if key not in TEXT_KEYS:
+                errors.append(f"texts.{key} : section inconnue.")
+            elif not isinstance(body, str) or CONTROL.search(body):
+                errors.append(f"texts.{key} : un texte sans caractère de contrôle est attendu.")
+            elif len(body) > MAX_TEXT:
+                errors.append(f"texts.{key} : {len(body)} caractères pour {MAX_TEXT} au plus.")
+    funders = data.get("funders", [])
+    if not isinstance(funders, list):
+        errors.append("funders : une liste [ … ] est attendue.")
+        return
+    for i, item in enumerate(funders):
+        if not isinstance(item, dict):
+            errors.append(f"funders[{i}] : un objet {{ … }} est attendu.")
+        else:
+            _check_object(item, FUNDER, f"funders[{i}]", {}, errors)
 
 
 def _check_list(data: dict, name: str, errors: list[str]) -> set:
@@ -308,8 +337,10 @@ def _check_responses(data: dict, keys: dict, errors: list[str]) -> None:
             errors.append(f"{path} : un bilan individuel a un participant et pas de référent.")
         if kind == "bilan-collectif" and (who is not None or referent is not None):
             errors.append(f"{path} : le bilan collectif n'a ni participant ni référent.")
-        if kind == "suivi-referent" and referent is None:
-            errors.append(f"{path}.referent : obligatoire pour un suivi-referent.")
+        if kind == "suivi-referent" and referent is None and who is None:
+            # A part A may come from the team (no referent); a part B always has one
+            errors.append(f"{path}.referent : obligatoire pour l'avis d'un·e référent·e "
+                          "(partie B).")
         identity = (kind, who if kind != "bilan-collectif" else None,
                     referent if kind == "suivi-referent" else None)
         if not all(part is None or isinstance(part, str) for part in identity):

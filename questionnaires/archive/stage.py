@@ -20,9 +20,12 @@ from questionnaires.models import (
     Response,
     Slot,
     Stage,
+    StageFunder,
+    StageText,
     Structure,
     Venue,
 )
+from questionnaires.models.report import TEXT_KEYS
 
 
 def _optional(item: dict, **values) -> dict:
@@ -48,7 +51,8 @@ def _keyed(prefix: str, objects) -> dict:
 
 
 def export_stage(stage: Stage) -> dict:
-    """The archive of one stage as a JSON-ready dict (responses and drafts included)."""
+    """The archive of one stage as a JSON-ready dict (responses and drafts included, the
+    report's texts and funders too)."""
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     responses = stage.responses
     referents = sorted(
@@ -116,6 +120,12 @@ def export_stage(stage: Stage) -> dict:
             "assisted_by": ref("referent", r.assisted_by_id),
             "answers": r.answers,
         } for r in responses],
+        "texts": {text.key: text.body for text in sorted(
+            db.session.scalars(select(StageText).where(StageText.stage_id == stage.id)),
+            key=lambda text: TEXT_KEYS.index(text.key))},
+        "funders": [{"name": f.name, "kind": f.kind} for f in db.session.scalars(
+            select(StageFunder).where(StageFunder.stage_id == stage.id)
+            .order_by(StageFunder.position))],
     }
 
 
@@ -214,6 +224,12 @@ def import_archive(data) -> Stage:
             assisted_by=referents.get(item.get("assisted_by")),
             answers=answers, submitted_at=submitted,
         ))
+    # The stage's own texts, kept as they were (never copied from another stage)
+    for key, body in (data.get("texts") or {}).items():
+        db.session.add(StageText(stage=stage, key=key, body=body.strip()))
+    for position, item in enumerate(data.get("funders") or []):
+        db.session.add(StageFunder(stage=stage, position=position, name=item["name"].strip(),
+                                   kind=item.get("kind") or "financeur"))
     db.session.flush()
     return stage
 

@@ -1,4 +1,8 @@
 """The tables a stage exports: participants and every response, with labels, not codes."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -8,7 +12,6 @@ from questionnaires.participant.bilan import status as bilan_status
 from questionnaires.clock import age_on
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
-from questionnaires.web.filters import local_datetime
 from questionnaires.models import Participant, Referent, Response, Stage, values
 from questionnaires.stages.programme import activity_choices
 
@@ -62,20 +65,28 @@ def response_table(stage: Stage) -> tuple[list[str], list[list]]:
         for question in definition.section_questions():
             columns.append((questionnaire, version, question))
     header = ["Questionnaire", "Version", "Participant·e", "Référent·e", "État", "Envoyé le"]
-    header += [f"{q}·v{v} · {question.id} — {question.label}" for q, v, question in columns]
+    header += [f"{q}·v{v} · {question.id} — {question.neutral_label}" for q, v, question in columns]
     rows = []
     for response in responses:
         line = [response.questionnaire, response.version,
                 response.participant.first_name if response.participant else None,
                 response.referent.name if response.referent else None,
                 "envoyé" if response.submitted_at else "brouillon",
-                local_datetime(response.submitted_at) or None]
+                local_naive(response.submitted_at)]
         for questionnaire, version, question in columns:
             same = (questionnaire, version) == (response.questionnaire, response.version)
             line.append(answer_text(question, response.answers.get(question.id), slots)
                         if same else None)
         rows.append(line)
     return header, rows
+
+
+def local_naive(moment: datetime | None) -> datetime | None:
+    """An aware moment as the association's local time without zone: what a spreadsheet
+    date cell holds (and what the CSV writes as JJ/MM/AAAA HH:MM)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).replace(tzinfo=None)
 
 
 def export_name(stage: Stage, what: str, extension: str) -> str:

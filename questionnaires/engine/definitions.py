@@ -43,6 +43,11 @@ class Question:
     #: (question id, allowed values): the question is asked only when that answer is one of them
     shown_if: tuple[str, tuple] | None = None
 
+    @property
+    def neutral_label(self) -> str:
+        """The label where no participant is named (column headers, tallies): "[prénom]"."""
+        return self.label.replace("{prenom}", "[prénom]")
+
     def fixed_choices(self) -> tuple[Choice, ...]:
         """Choices that do not depend on the stage."""
         return _FIXED_CHOICES.get(self.type, self.choices)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 
-from sqlalchemy import and_, bindparam, case, distinct, extract, func, select
+from sqlalchemy import and_, bindparam, case, distinct, extract, func, or_, select
 
 from questionnaires.clock import add_months, age_on
 from questionnaires.extensions import db
@@ -47,19 +47,48 @@ def _younger_than_26(dialect: str):
     return Participant.birth_date > Stage.start_date - func.make_interval(26)
 
 
+#: The referents' observations: figure key → fact (grilles.md role) of part A
+OBSERVATIONS = {"suivi_apport": "apport_stage", "suivi_confiance": "confiance_observee",
+                "suivi_mobilite": "mobilite_observee"}
+#: Orientations that a follow-up situation can realise ("autre" never does)
+REALISABLE = tuple(value for value in ORIENTATIONS if value in SITUATIONS)
+LOST = "perdu_de_vue"
+NOT_DUE = "pas encore dû"
+#: The figures of the follow-up, "pas encore dû" before its date
+FOLLOWUP_KEYS = ("suivi_reponses", "suivi_situation", "sorties_positives", "suivi_apport",
+                 "suivi_confiance", "suivi_mobilite", "projet_realise", "referents_idees")
+
+
+def _ticked(column, value: str):
+    """Whether a list fact (",a,b,", Response.fact_orientation) holds `value`."""
+    return column.like(f"%,{value},%")
+
+
+def _latest_part_a():
+    """The id of a participant's winning part A: the latest submitted (ties: the higher id).
+
+    Correlated on the participant, so one index seek each (ix_response_part_a); after a
+    handover between referents, or a team answer, exactly one part A counts per person.
+    """
+    part_a = db.aliased(Response)
+    return (select(part_a.id)
+            .where(part_a.participant_id == Participant.id,
+                   part_a.questionnaire == "suivi-referent", part_a.submitted_at.isnot(None))
+            .order_by(part_a.submitted_at.desc(), part_a.id.desc())
+            .limit(1).scalar_subquery())
+
+
 def participant_flags(stage_ids, dialect: str):
     """One row per enrolled participant of `stage_ids` (a select of ids), with every flag."""
     bilan = db.aliased(Response)
     followup = db.aliased(Response)
-    # 1 if a submitted part A reports a positive outcome, 0 if none does, NULL without one;
-    # correlated on the participant: one index seek each instead of grouping every response.
-    followup_best = (
-        select(func.max(_flag(_answer(followup, "situation").in_(POSITIVE))))
-        .where(followup.participant_id == Participant.id,
-               followup.questionnaire == "suivi-referent", followup.submitted_at.isnot(None))
-        .scalar_subquery()
-    )
     satisfaction = _answer(bilan, "satisfaction_globale")
+    situation = _answer(followup, "situation")
+    has_followup = followup.id.isnot(None)
+    # Known and not lost from sight: the observations and the realised project need both
+    observable = and_(has_followup, func.coalesce(situation, "") != LOST)
+    projet = _answer(bilan, "projet_plus_precis")
+    orientation = _answer(bilan, "orientation")
     columns = [
         Participant.id.label("participant_id"),
         Participant.stage_id.label("stage_id"),
@@ -75,14 +104,29 @@ def participant_flags(stage_ids, dialect: str):
         _flag(bilan.id.isnot(None)).label("has_bilan"),
         satisfaction.label("satisfaction"),
         _flag(and_(Participant.present_last_day, satisfaction >= 3)).label("last_day_satisfied"),
-        _answer(bilan, "projet_plus_precis").label("projet"),
+        projet.label("projet"),
+        orientation.label("orientation"),
         _answer(bilan, "isolement_rompu").label("isolement"),
         _flag(and_(_answer(bilan, "experience_groupe") == "oui",
                    _answer(bilan, "demarche_active") == "oui")).label("experience"),
         _flag(and_(_answer(bilan, "experience_groupe").isnot(None),
                    _answer(bilan, "demarche_active").isnot(None))).label("experience_known"),
-        followup_best.label("followup_best"),
+        _flag(has_followup).label("has_followup"),
+        situation.label("fu_situation"),
+        followup.submitted_at.label("fu_at"),
+        followup.referent_id.label("fu_referent_id"),
+        _flag(and_(has_followup, followup.referent_id.is_(None))).label("fu_by_team"),
+        _flag(situation.in_(POSITIVE)).label("positive"),
+        _flag(observable).label("observable"),
+        _flag(and_(observable, projet == "oui")).label("realise_of"),
+        _flag(and_(observable, projet == "oui",
+                   or_(*[and_(situation == value, _ticked(orientation, value))
+                         for value in REALISABLE]))).label("realise"),
     ]
+    for key, fact in OBSERVATIONS.items():
+        value = _answer(followup, fact)
+        columns += [_flag(and_(observable, value.isnot(None))).label(f"{key}_known"),
+                    _flag(and_(observable, value >= 3)).label(f"{key}_high")]
     columns += [_answer(bilan, key).label(key) for key in OBJECTIVES]
     return (
         select(*columns)
@@ -90,6 +134,8 @@ def participant_flags(stage_ids, dialect: str):
         .outerjoin(bilan, and_(bilan.participant_id == Participant.id,
                                bilan.questionnaire == "bilan-individuel",
                                bilan.submitted_at.isnot(None)))
+        # Part B rows have no participant: they never join here
+        .outerjoin(followup, followup.id == _latest_part_a())
         .where(Participant.stage_id.in_(stage_ids), Participant.status != "desiste")
         # Computed once: otherwise the database re-reads the JSON answers for every aggregate
         # that mentions a flag (about three times as many JSON parses).
@@ -129,9 +175,18 @@ def _people_totals(flags):
         func.sum(_flag(c.isolement == "oui")).label("isolement"),
         func.count(c.isolement).label("isolement_known"),
         func.sum(c.experience).label("experience"), func.sum(c.experience_known).label("experience_known"),
-        func.sum(_flag(c.followup_best.isnot(None))).label("followups"),
-        func.sum(func.coalesce(c.followup_best, 0)).label("positive"),
+        func.sum(c.has_followup).label("followups"), func.sum(c.positive).label("positive"),
+        func.sum(c.fu_by_team).label("by_team"), func.sum(c.observable).label("observable"),
+        func.sum(c.realise).label("realise"), func.sum(c.realise_of).label("realise_of"),
     ]
+    for value in SITUATIONS:
+        columns.append(func.sum(_flag(c.fu_situation == value)).label(f"situation_{value}"))
+    for value in ORIENTATIONS:
+        columns.append(func.sum(_flag(and_(c.projet == "oui", _ticked(c.orientation, value))))
+                       .label(f"orientation_{value}"))
+    for key in OBSERVATIONS:
+        columns += [func.sum(getattr(c, f"{key}_high")).label(f"{key}_high"),
+                    func.sum(getattr(c, f"{key}_known")).label(f"{key}_known")]
     for key in OBJECTIVES:  # the mean is sum / known, computed in Python from exact integers
         column = getattr(c, key)
         columns += [func.count(column).label(f"{key}_known"),
@@ -179,8 +234,7 @@ class _Statements:
     structures: object
     slots: object
     professionals: object
-    orientations: object
-    situations: object
+    referents_b: object
 
 
 @lru_cache(maxsize=None)
@@ -210,8 +264,7 @@ def _statements(dialect: str, shape: tuple[bool, bool, bool]) -> _Statements:
         professionals=select(Slot.stage_id, func.count(distinct(slot_professionals.c.professional_id)))
         .join(slot_professionals, slot_professionals.c.slot_id == Slot.id)
         .where(Slot.stage_id.in_(stage_ids)).group_by(Slot.stage_id),
-        orientations=_orientation_counts(stage_ids, dialect),
-        situations=_situation_counts(stage_ids),
+        referents_b=_part_b_counts(stage_ids),
     )
 
 
@@ -229,16 +282,10 @@ def compute(selection: Selection, today: date, stages=None) -> dict[int, StageFi
     people = {row[0]: dict(zip(names, row)) for row in result}
     if stages is None:
         stages = run(statements.stages).all()
-    orientations: dict = {}
-    for stage_id, value, count in run(statements.orientations):
-        orientations.setdefault(stage_id, dict.fromkeys(ORIENTATIONS, 0))[value] = count
-    situations: dict = {}
-    for stage_id, value, count in run(statements.situations):
-        situations.setdefault(stage_id, {})[value] = count
     extras = {"structures": dict(run(statements.structures).all()),
               "slots": {row.stage_id: row for row in run(statements.slots)},
               "professionals": dict(run(statements.professionals).all()),
-              "orientations": orientations, "situations": situations}
+              "referents_b": {row[0]: (row[1], row[2]) for row in run(statements.referents_b)}}
     return {stage.id: _stage_figures(stage, people.get(stage.id), extras, today)
             for stage in stages}
 
@@ -247,9 +294,17 @@ _OBJECTIVE_COLUMNS = [(key, f"{key}_sum", f"{key}_high", f"{key}_known") for key
 #: What a stage without any enrolled participant aggregates to
 _NO_PEOPLE = dict.fromkeys(
     ["participants", "femmes", "hommes", "autres", "under_26", "qpv", "went_out", "last_day",
-     "last_day_satisfied", "isolement", "experience", "projet", "bilans", "followups", "positive"]
-    + [column for _, *columns in _OBJECTIVE_COLUMNS for column in columns], 0)
+     "last_day_satisfied", "isolement", "experience", "projet", "bilans", "followups", "positive",
+     "by_team", "observable", "realise", "realise_of"]
+    + [column for _, *columns in _OBJECTIVE_COLUMNS for column in columns]
+    + [f"situation_{value}" for value in SITUATIONS]
+    + [f"orientation_{value}" for value in ORIENTATIONS]
+    + [f"{key}_{part}" for key in OBSERVATIONS for part in ("high", "known")], 0)
 _NO_PEOPLE.update(youngest=None, oldest=None)
+#: Column names, formatted once (the shaping below runs once per stage, 10 000 times)
+_SITUATION_COLUMNS = [(value, f"situation_{value}") for value in SITUATIONS]
+_ORIENTATION_COLUMNS = [(value, f"orientation_{value}") for value in ORIENTATIONS]
+_OBSERVATION_COLUMNS = [(key, f"{key}_high", f"{key}_known") for key in OBSERVATIONS]
 #: Many stages share an end date and a follow-up delay
 _followup_date = lru_cache(maxsize=4096)(add_months)
 
@@ -278,8 +333,9 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
                         ("jusqu_au_bout_satisfaits", "last_day_satisfied"),
                         ("isolement_rompu", "isolement"), ("experience_groupe", "experience")):
         figures[key] = {"n": c[column], "of": enrolled}
-    figures["projet_plus_precis"] = {"n": c["projet"], "of": enrolled,
-                                     "orientation": extras["orientations"].get(stage.id, {})}
+    figures["projet_plus_precis"] = {
+        "n": c["projet"], "of": enrolled,
+        "orientation": {value: c[column] for value, column in _ORIENTATION_COLUMNS}}
     objectives = figures["objectifs"] = {}
     sums = {}
     for key, total, high, known in _OBJECTIVE_COLUMNS:
@@ -288,16 +344,13 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
         objectives[key] = {"moyenne": round(score / answered, 2) if answered else None,
                            "n": c[high] or 0, "of": answered}
     figures["bilans_recus"] = c["bilans"]
-    notes: dict = {}
+    notes: dict = {"sorties_proposees": slots.outings if slots else 0}
     followup_date = _followup_date(stage.end_date, stage.followup_months)
     if followup_date <= today:
-        counts = extras["situations"].get(stage.id, {})
-        figures["suivi_reponses"] = {"n": c["followups"], "of": enrolled}
-        figures["suivi_situation"] = {value: counts.get(value, 0) for value in SITUATIONS}
-        figures["sorties_positives"] = {"n": c["positive"], "of": c["followups"]}
+        _followup_figures(figures, c, enrolled, extras["referents_b"].get(stage.id, (0, 0)))
+        notes["par_l_equipe"] = c["by_team"]
     else:
-        for key in ("suivi_reponses", "suivi_situation", "sorties_positives"):
-            figures[key] = "pas encore dû"
+        figures.update(dict.fromkeys(FOLLOWUP_KEYS, NOT_DUE))
         notes["suivi"] = followup_date
     if not (slots and slots.outings):
         notes["sans_sortie"] = True
@@ -306,35 +359,37 @@ def _stage_figures(stage, row, extras: dict, today: date) -> StageFigures:
                "bilans": enrolled - c["bilans"],
                "projet_plus_precis": enrolled - c["projet_known"],
                "isolement_rompu": enrolled - c["isolement_known"],
-               "experience_groupe": enrolled - c["experience_known"]} if row is not None else {}
+               "experience_groupe": enrolled - c["experience_known"],
+               # "je ne sais pas" or no answer, among those observed (not lost from sight)
+               **{key: c["observable"] - c[known] for key, _, known in _OBSERVATION_COLUMNS},
+               } if row is not None else {}
     return StageFigures(stage.id, figures, unknown, notes, sums)
 
 
-def _orientation_counts(stage_ids, dialect: str):
-    """Per stage, how many participants with a clearer project aim at each orientation."""
-    if dialect == "sqlite":
-        values = func.json_each(Response.answers, "$.orientation").table_valued("value")
-    else:
-        values = func.json_array_elements_text(Response.answers["orientation"]).table_valued("value")
-    return (
-        select(Response.stage_id, values.c.value, func.count())
-        .select_from(Response).join(values, db.true())
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(Response.stage_id.in_(stage_ids), Response.questionnaire == "bilan-individuel",
-               Response.submitted_at.isnot(None), Participant.status != "desiste",
-               _answer(Response, "projet_plus_precis") == "oui")
-        .group_by(Response.stage_id, values.c.value))
+
+def _followup_figures(figures: dict, c: dict, enrolled: int, part_b: tuple[int, int]) -> None:
+    """The follow-up's figures, once due: one part A per participant (the latest)."""
+    answered = c["followups"]
+    figures["suivi_reponses"] = {"n": answered, "of": enrolled}
+    figures["suivi_situation"] = {value: c[column] for value, column in _SITUATION_COLUMNS}
+    # Lost from sight stays in the denominator: it is an outcome, not a missing answer
+    figures["sorties_positives"] = {"n": c["positive"], "of": answered}
+    for key, high, known in _OBSERVATION_COLUMNS:
+        figures[key] = {"n": c[high], "of": c[known]}
+    figures["projet_realise"] = {"n": c["realise"], "of": c["realise_of"]}
+    answers, ideas = part_b
+    figures["referents_idees"] = {"n": ideas, "of": answers}
 
 
-def _situation_counts(stage_ids):
-    """Per stage, submitted part A answers by situation."""
-    situation = _answer(Response, "situation")
+def _part_b_counts(stage_ids):
+    """Per stage, the referents' submitted part B and how many say it gave them ideas ("nsp"
+    stays in the denominator: impact.md counts over referents with a part B)."""
     return (
-        select(Response.stage_id, situation, func.count())
-        .join(Participant, Participant.id == Response.participant_id)
+        select(Response.stage_id, func.count(),
+               func.sum(_flag(_answer(Response, "nouvelles_methodes") == "oui")))
         .where(Response.stage_id.in_(stage_ids), Response.questionnaire == "suivi-referent",
-               Response.submitted_at.isnot(None), Participant.status != "desiste")
-        .group_by(Response.stage_id, situation))
+               Response.participant_id.is_(None), Response.submitted_at.isnot(None))
+        .group_by(Response.stage_id))
 
 
 def stage_table(stage: Stage, today: date) -> StageFigures:

@@ -1,9 +1,12 @@
 """Who is behind each figure of a stage, read from the same flags as the figures."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.impact.figures import participant_flags
-from questionnaires.models import Participant, Response, Stage
+from questionnaires.models import Participant, Referent, Response, Stage
 
 #: Figure key → condition on the flags row (a dict of the flag columns)
 CONDITIONS = {
@@ -20,8 +23,12 @@ CONDITIONS = {
     "isolement_rompu": lambda r: r["isolement"] == "oui",
     "experience_groupe": lambda r: r["experience"] == 1,
     "bilans_recus": lambda r: r["has_bilan"] == 1,
-    "suivi_reponses": lambda r: r["followup_best"] is not None,
-    "sorties_positives": lambda r: r["followup_best"] == 1,
+    "suivi_reponses": lambda r: r["has_followup"] == 1,
+    "sorties_positives": lambda r: r["positive"] == 1,
+    "suivi_apport": lambda r: r["suivi_apport_high"] == 1,
+    "suivi_confiance": lambda r: r["suivi_confiance_high"] == 1,
+    "suivi_mobilite": lambda r: r["suivi_mobilite_high"] == 1,
+    "projet_realise": lambda r: r["realise"] == 1,
 }
 #: What "not counted" means for figures whose input may be missing
 MISSING = {
@@ -32,20 +39,55 @@ MISSING = {
     "projet_plus_precis": lambda r: r["projet"] is None,
     "isolement_rompu": lambda r: r["isolement"] is None,
     "experience_groupe": lambda r: r["experience_known"] == 0,
-    "sorties_positives": lambda r: r["followup_best"] is None,
+    "sorties_positives": lambda r: r["has_followup"] == 0,
+    # Outside the denominator: no part A, lost from sight, "je ne sais pas" or no answer
+    "suivi_apport": lambda r: r["suivi_apport_known"] == 0,
+    "suivi_confiance": lambda r: r["suivi_confiance_known"] == 0,
+    "suivi_mobilite": lambda r: r["suivi_mobilite_known"] == 0,
+    "projet_realise": lambda r: r["realise_of"] == 0,
 }
+#: Figures whose denominator is not every participant: who is left out of it, and why
+OUTSIDE = {
+    "sorties_positives": "Sans réponse de suivi : hors du dénominateur.",
+    "suivi_apport": "Sans réponse de suivi, perdu·e de vue, « je ne sais pas » ou sans réponse "
+                    "à cette question : hors du dénominateur.",
+    "projet_realise": "Sans projet plus précis au bilan, sans réponse de suivi ou perdu·e de "
+                      "vue : hors du dénominateur.",
+}
+OUTSIDE["suivi_confiance"] = OUTSIDE["suivi_mobilite"] = OUTSIDE["suivi_apport"]
+#: Figures of the follow-up: each person's line says whose answer counts
+FOLLOWUP = ("suivi_reponses", "sorties_positives", "suivi_apport", "suivi_confiance",
+            "suivi_mobilite", "projet_realise")
+
+
+@dataclass
+class Behind:
+    """One participant behind a figure, and where their follow-up answer came from."""
+
+    participant: Participant
+    #: Whose part A counts (follow-up figures only): the team's, or this referent's name
+    by_team: bool = False
+    referent: str | None = None
+    #: When the counted part A was sent (for the team: the day of the news, at noon)
+    answered_at: datetime | None = None
 
 
 def people_behind(stage: Stage, key: str, dialect: str):
-    """(counted, not counted, not known) participants of the stage for figure `key`."""
+    """(counted, not counted, not known) participants of the stage for figure `key`, each a
+    `Behind` (for follow-up figures, with whose answer counts)."""
     flags = participant_flags(select(Stage.id).where(Stage.id == stage.id), dialect)
     rows = db.session.execute(
-        select(flags, Participant).join(Participant, Participant.id == flags.c.participant_id)
+        select(flags, Participant, Referent.name.label("referent_name"))
+        .join(Participant, Participant.id == flags.c.participant_id)
+        .outerjoin(Referent, Referent.id == flags.c.fu_referent_id)
         .order_by(Participant.first_name, Participant.id)).all()
     counted, others, unknown = [], [], []
     for row in rows:
         values = row._mapping
-        person = values[Participant]
+        person = Behind(values[Participant])
+        if key in FOLLOWUP and values["has_followup"]:
+            person.by_team, person.answered_at = bool(values["fu_by_team"]), values["fu_at"]
+            person.referent = values["referent_name"]
         if CONDITIONS[key](values):
             counted.append(person)
         elif key in MISSING and MISSING[key](values):

@@ -7,6 +7,8 @@ from sqlalchemy import distinct, func, select
 
 from questionnaires.extensions import db
 from questionnaires.impact.figures import (
+    FOLLOWUP_KEYS,
+    NOT_DUE,
     OBJECTIVES,
     SITUATIONS,
     Selection,
@@ -15,6 +17,7 @@ from questionnaires.impact.figures import (
     compute,
 )
 from questionnaires.impact.labels import rows
+from questionnaires.impact.masking import masked_figures
 from questionnaires.models import Participant, Referent, Slot, Stage, Venue
 
 
@@ -58,11 +61,15 @@ def _distinct_totals(shape):
 COUNTS = ("participants", "femmes", "hommes", "autres", "professionnels", "bilans_recus")
 RATIOS = ("moins_26", "qpv", "sortie_culturelle", "jusqu_au_bout", "jusqu_au_bout_satisfaits",
           "isolement_rompu", "experience_groupe", "suivi_reponses", "sorties_positives",
-          "projet_plus_precis")
+          "projet_plus_precis", "suivi_apport", "suivi_confiance", "suivi_mobilite",
+          "projet_realise", "referents_idees")
 
 
 def _totals(selection: Selection, tables: list[StageFigures]) -> StageFigures:
     """Counts and ratios add up; distinct venues and structures are counted once overall.
+
+    `referents_idees` adds (referent, stage) pairs: a referent who answered part B for two
+    stages counts twice, once per stage (docs/impact.md).
 
     One pass over the stages' tables: at 10 000 stages a pass per figure was measurable.
     """
@@ -103,12 +110,12 @@ def _totals(selection: Selection, tables: list[StageFigures]) -> StageFigures:
     figures: dict = dict(counts)
     figures["age_min"], figures["age_max"] = (min(ages), max(ages)) if ages else (None, None)
     for key, (n, of, due) in ratios.items():
-        if key in ("suivi_reponses", "sorties_positives") and tables and not due:
-            figures[key] = "pas encore dû"
+        if key in FOLLOWUP_KEYS and tables and not due:
+            figures[key] = NOT_DUE
         else:
             figures[key] = {"n": n, "of": of}
     figures["projet_plus_precis"]["orientation"] = orientation
-    figures["suivi_situation"] = situations if situations_due or not tables else "pas encore dû"
+    figures["suivi_situation"] = situations if situations_due or not tables else NOT_DUE
     figures["objectifs"] = {key: {"moyenne": round(score / of, 2) if of else None, "n": n, "of": of}
                             for key, (score, n, of) in objectives.items()}
     structures, venues = _distinct_totals(selection.shape)
@@ -117,20 +124,34 @@ def _totals(selection: Selection, tables: list[StageFigures]) -> StageFigures:
     return StageFigures(None, figures, unknown)
 
 
-def across_rows(summary: AcrossStages) -> tuple[list[str], list[list]]:
-    """The across-stages table as a header and rows (one per stage, then the total)."""
+def across_rows(summary: AcrossStages, mask: bool = False) -> tuple[list[str], list[list]]:
+    """The across-stages table as a header and rows (one per stage, then the total).
+
+    Numeric columns hold numbers only: a figure not yet due is an empty cell, and the "Suivi"
+    column says when it is due. `mask` masks small counts for funders (impact/masking.py).
+    """
     template = rows(summary.total.figures)
-    header = ["Stage", "Thème", "Début"]
+    header = ["Stage", "Thème", "Début", "Suivi"]
     for _, label, value in template:
         header += [f"{label} (nombre)", f"{label} (sur)"] if isinstance(value, dict) else [label]
     body = []
-    for stage, figures in [(s, summary.tables[s.id].figures) for s in summary.stages] + \
-            [(None, summary.total.figures)]:
+    for stage, table in [(s, summary.tables[s.id]) for s in summary.stages] + \
+            [(None, summary.total)]:
+        figures = table.figures
+        masked = masked_figures(figures) if mask else {}
+        due_on = table.notes.get("suivi")
         line = [stage.title if stage else "Total", stage.theme if stage else "",
-                stage.start_date if stage else None]
+                stage.start_date if stage else None,
+                (f"{NOT_DUE} (le {due_on:%d/%m/%Y})" if due_on else "dû") if stage else ""]
         for (key, _, shape), (_, _, value) in zip(template, rows(figures)):
+            hidden = masked.get(key)
             if isinstance(shape, dict):
-                line += [value["n"], value["of"]] if isinstance(value, dict) else [value, None]
+                if not isinstance(value, dict):
+                    line += [None, None]
+                else:
+                    line += [hidden.shown if hidden else value["n"], value["of"]]
+            elif isinstance(value, str) or hidden:
+                line.append(hidden.shown or None if hidden else None)
             else:
                 line.append(value)
         body.append(line)

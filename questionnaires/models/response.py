@@ -11,6 +11,7 @@ from questionnaires.models.people import Participant
 from questionnaires.models.places import Referent
 from questionnaires.models.stage import Stage
 from questionnaires.models.types import UTCDateTime
+from questionnaires.models.user import User
 from questionnaires.clock import utcnow
 from questionnaires.models.values import QUESTIONNAIRES, sql_in
 
@@ -47,8 +48,11 @@ class Response(db.Model):
             "OR (participant_id IS NULL AND referent_id IS NULL)",
             "collectif_by_team",
         ),
+        # Part A comes from a referent or, for someone nobody will be asked about, from the
+        # team (referent NULL, participant set); part B always from a referent.
         CheckConstraint(
-            "questionnaire != 'suivi-referent' OR referent_id IS NOT NULL", "suivi_by_referent"
+            "questionnaire != 'suivi-referent' OR referent_id IS NOT NULL "
+            "OR participant_id IS NOT NULL", "suivi_by_referent"
         ),
         _one_per(
             "uq_response_individuel", "participant_id",
@@ -59,6 +63,12 @@ class Response(db.Model):
             "uq_response_suivi_a", "referent_id", "participant_id",
             where="questionnaire = 'suivi-referent' AND participant_id IS NOT NULL",
         ),
+        _one_per(
+            "uq_response_suivi_equipe", "participant_id",
+            where="questionnaire = 'suivi-referent' AND referent_id IS NULL",
+        ),
+        # The winning part A of a participant (latest submitted) is one index seek away
+        Index("ix_response_part_a", "participant_id", "questionnaire", "submitted_at"),
         _one_per(
             "uq_response_suivi_b", "stage_id", "referent_id",
             where="questionnaire = 'suivi-referent' AND participant_id IS NULL",
@@ -103,12 +113,26 @@ class Response(db.Model):
     fact_obj_territoire: Mapped[int | None] = mapped_column(Integer)
     #: suivi-referent part A: situation
     fact_situation: Mapped[str | None] = mapped_column(String(20))
+    #: bilan-individuel: orientation, the ticked values sorted between commas (",emploi,stage,"),
+    #: so that `LIKE '%,emploi,%'` finds them; NULL when nothing is ticked
+    fact_orientation: Mapped[str | None] = mapped_column(String(120))
+    #: suivi-referent part A: apport_stage (1–4; anything else, such as a later "nsp", NULL)
+    fact_apport_stage: Mapped[int | None] = mapped_column(Integer)
+    #: suivi-referent part A: confiance_observee (1–4)
+    fact_confiance_observee: Mapped[int | None] = mapped_column(Integer)
+    #: suivi-referent part A: mobilite_observee (1–4)
+    fact_mobilite_observee: Mapped[int | None] = mapped_column(Integer)
+    #: suivi-referent part B: nouvelles_methodes (oui/non/nsp)
+    fact_nouvelles_methodes: Mapped[str | None] = mapped_column(String(3))
     #: Set when the response is sent; a draft until then
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The referent who helped the participant fill it in, if any
     assisted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("referent.id", ondelete="SET NULL")
     )
+    #: The team member who recorded a part A for the team (referent NULL); the day of the
+    #: news is `submitted_at`, so that "the latest part A wins" compares one column for all
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     #: Index of the last section reached, so that reopening a link resumes there
     resume_section: Mapped[int] = mapped_column(default=0)
     #: Creation and last change, for the team's "en cours" status
@@ -118,6 +142,7 @@ class Response(db.Model):
     stage: Mapped[Stage] = relationship(back_populates="responses")
     participant: Mapped[Participant | None] = relationship(overlaps="responses,stage")
     referent: Mapped[Referent | None] = relationship(foreign_keys=[referent_id])
+    recorded_by: Mapped[User | None] = relationship()
     assisted_by: Mapped[Referent | None] = relationship(foreign_keys=[assisted_by_id])
 
     @property
@@ -126,13 +151,24 @@ class Response(db.Model):
         return self.submitted_at is not None
 
 
-#: Question id → type of its fact column (int or str)
+#: Question id (v1 role) → type of its fact column (int, str, or list: a multiple choice)
 FACTS = {
     "satisfaction_globale": int, "experience_groupe": str, "demarche_active": str,
     "isolement_rompu": str, "projet_plus_precis": str, "obj_possibles": int,
     "obj_competences": int, "obj_remobilisation": int, "obj_confiance": int,
-    "obj_territoire": int, "situation": str,
+    "obj_territoire": int, "situation": str, "orientation": list, "apport_stage": int,
+    "confiance_observee": int, "mobilite_observee": int, "nouvelles_methodes": str,
 }
+#: Longest stored list fact (the column's size)
+LIST_FACT_LENGTH = 120
+
+
+def list_fact(value) -> str | None:
+    """A multiple choice as ",a,b," (sorted, no duplicates), or None if empty or malformed."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return None
+    text = "," + ",".join(sorted(set(value))) + ","
+    return text if len(text) <= LIST_FACT_LENGTH else None
 
 
 def facts_of(answers: dict | None) -> dict:
@@ -140,6 +176,9 @@ def facts_of(answers: dict | None) -> dict:
     facts = {}
     for question_id, kind in FACTS.items():
         value = (answers or {}).get(question_id)
+        if kind is list:
+            facts[f"fact_{question_id}"] = list_fact(value)
+            continue
         ok = isinstance(value, kind) and not isinstance(value, bool)
         facts[f"fact_{question_id}"] = value if ok else None
     return facts

@@ -28,6 +28,7 @@ from questionnaires.models import (
     Referent,
     Response,
     ScheduledMail,
+    StageText,
 )
 from questionnaires.models.response import FACTS
 from questionnaires.tokens import new_salt
@@ -141,6 +142,12 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
                 response.answers = cleaned
         else:  # the team's notes of the group's words, other people's texts: keep, minus the name
             _redact_answers(response, names)
+    # The team's texts of the stage's report may name the person too
+    for text in db.session.scalars(select(StageText).where(
+            StageText.stage_id == participant.stage_id)):
+        cleaned = redact(text.body, names)
+        if cleaned != text.body:
+            text.body = cleaned
     for mail in _outbox(FollowupInvitation.stage_id == participant.stage_id):
         mail.subject = redact(mail.subject, names)
         mail.body_text = redact(mail.body_text, names)

@@ -68,18 +68,25 @@ TEAM_RULES = {
     "team.bilan_new_link": Rule("bilan_link"),
     "team.collective": Rule("collective"),  # the group's answers, nobody named
     "team.responses": Rule("response", VIEW),
+    "team.responses_all": Rule("response"),  # counts only, nobody named
     "team.report": Rule("report", VIEW),
+    "team.report_docx": Rule("report", EXPORT),
+    "team.report_texts": Rule("report"),  # the team's own texts
+    "team.report_texts_copy": Rule("report"),
     "team.impact": Rule("impact"),  # counts and shares only
     "team.impact_all": Rule("impact"),
     "team.impact_people": Rule("impact", VIEW),  # the people behind a figure
     "team.export_csv": Rule("export", EXPORT),
     "team.export_xlsx": Rule("export", EXPORT),
     "team.export_across": Rule("export", EXPORT),
+    "team.data_codebook": Rule("export"),  # the questionnaires' definitions, no one's data
+    "team.data_answers": Rule("export", EXPORT),
     "team.archive_download": Rule("archive", EXPORT),
     "team.archive_upload": Rule("archive", post="imported"),
     "team.followups": Rule("followup", VIEW),
     "team.followup_email": Rule("followup", VIEW),
     "team.followup_action": Rule("followup"),
+    "team.team_followup": Rule("followup", VIEW),  # news of a participant, told to the team
     "team.outbox": Rule("mail", VIEW),
     "team.structures": Rule("structure", VIEW),  # lists referents and their addresses
     "team.structure_edit": Rule("structure"),

@@ -15,8 +15,10 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     participants,
     privacy,
     programme,
+    report,
     responses,
     stages,
+    team_followup,
     today,
     week,
 )

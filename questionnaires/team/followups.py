@@ -12,6 +12,7 @@ from questionnaires.extensions import db
 from questionnaires.web.headers import allow_inline_styles
 from questionnaires.followups.status import stage_summaries
 from questionnaires.followups.plan import plan_stage
+from questionnaires.followups.team_answers import REASONS, unreachable
 from questionnaires.web.forms import FrenchForm
 from questionnaires.models import (
     FollowupInvitation,
@@ -40,7 +41,8 @@ def followups(stage_id: int):
     now = utcnow()
     plan_stage(stage, now)
     return render_template("team/followups.html", stage=stage, rows=stage_summaries(stage.id, now),
-                           form=ConfirmForm(), now=now, outbox=mail.uses_outbox())
+                           form=ConfirmForm(), now=now, outbox=mail.uses_outbox(),
+                           unreachable=unreachable(stage), unreachable_reasons=REASONS)
 
 
 def _invitation(stage_id: int, invitation_id: int) -> FollowupInvitation:

@@ -1,4 +1,4 @@
-"""Team pages: a stage's impact table, who is behind each figure, across stages, the report."""
+"""Team pages: a stage's impact table, who is behind each figure, across stages."""
 
 from flask import abort, render_template, request
 from sqlalchemy import extract, select
@@ -10,12 +10,11 @@ from questionnaires.impact.charts import comparison_chart, stage_charts
 from questionnaires.impact.labels import (
     FIGURES,
 )
-from questionnaires.impact.people import CONDITIONS, people_behind, testimonials
+from questionnaires.impact.people import CONDITIONS, OUTSIDE, people_behind, testimonials
 from questionnaires.impact.totals import across_stages
 from questionnaires.models import Stage
 from questionnaires.team.blueprint import bp
 from questionnaires.team.lookup import stage_or_404
-from questionnaires.stages.programme import programme_grid
 
 
 #: Stages per page of the across-stages table (the totals always cover the whole selection)
@@ -29,7 +28,8 @@ def impact(stage_id: int):
     today = clock.today()
     table = stage_table(stage, today)
     return render_template("team/impact.html", stage=stage, table=table, today=today,
-                           charts=stage_charts(table.figures), quotes=testimonials(stage))
+                           charts=stage_charts(table.figures, stage.followup_months),
+                           quotes=testimonials(stage))
 
 
 @bp.route("/stages/<int:stage_id>/impact/<key>")
@@ -41,7 +41,8 @@ def impact_people(stage_id: int, key: str):
     counted, others, unknown = people_behind(stage, key, db.engine.dialect.name)
     return render_template("team/impact_people.html", stage=stage, key=key,
                            label=FIGURES[key][0], definition=FIGURES[key][1],
-                           counted=counted, others=others, unknown=unknown)
+                           counted=counted, others=others, unknown=unknown,
+                           outside=OUTSIDE.get(key))
 
 
 def _filters() -> tuple[int | None, str | None]:
@@ -67,14 +68,3 @@ def impact_all():
     return render_template("team/impact_all.html", summary=summary, years=years, themes=themes,
                            year=year, theme=theme, charts=charts, shown=shown,
                            page=min(page, pages), pages=pages)
-
-
-@bp.route("/stages/<int:stage_id>/rapport")
-def report(stage_id: int):
-    """A printable A4 report for funders: programme, table, charts, quotes."""
-    stage = stage_or_404(stage_id)
-    today = clock.today()
-    table = stage_table(stage, today)
-    return render_template("team/report.html", stage=stage, table=table, today=today,
-                           charts=stage_charts(table.figures), quotes=testimonials(stage),
-                           grid=programme_grid(stage))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from questionnaires import clock
+from questionnaires.impact.report.texts import copy_previous
 from questionnaires.stages.enrolment import enrolled_count
 from questionnaires.stages.week import flags_to_show, in_progress, slot_of_the_moment
 from questionnaires.extensions import db
@@ -42,8 +43,13 @@ def stage_new():
         stage = Stage()
         form.populate_obj(stage)
         db.session.add(stage)
+        db.session.flush()
+        # The report's texts start from the previous stage of the theme, marked "à relire"
+        source = copy_previous(stage, clock.utcnow())
         db.session.commit()
-        flash("Stage créé. Remplissez maintenant son programme.", "success")
+        flash("Stage créé. Remplissez maintenant son programme."
+              + (f" Les textes du rapport sont repris de « {source.title} », à relire."
+                 if source else ""), "success")
         return redirect(url_for("team.stage", stage_id=stage.id))
     return render_template("team/stage_form.html", form=form, stage=None)
 

@@ -11,8 +11,10 @@ from questionnaires.clock import today, utcnow
 from questionnaires.engine.pictograms import slot_kind
 from questionnaires.engine.render import render_question
 from questionnaires.followups.status import send_alarm
+from questionnaires.impact.figures import FOLLOWUP_KEYS
 from questionnaires.impact.labels import (
-    FIGURES, OBJECTIVE_LABELS, ORIENTATION_LABELS, SITUATION_LABELS, UNKNOWN_KEYS,
+    CAUTION_NOTE, FIGURES, OBJECTIVE_LABELS, ORIENTATION_LABELS, SITUATION_LABELS, UNKNOWN_KEYS,
+    has_caution, labels_for, ratio_parts,
 )
 from questionnaires.impact.people import CONDITIONS
 from questionnaires.models import values
@@ -41,6 +43,7 @@ def register(app: Flask) -> None:
         slot_picto=slot_kind, local_today=today,
         figure_labels=FIGURES, linkable=CONDITIONS, unknown_keys=UNKNOWN_KEYS,
         objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
-        situation_labels=SITUATION_LABELS,
+        situation_labels=SITUATION_LABELS, labels_for=labels_for, ratio_parts=ratio_parts,
+        has_caution=has_caution, caution_note=CAUTION_NOTE, followup_keys=FOLLOWUP_KEYS,
     )
     app.context_processor(privacy_settings)

@@ -13,6 +13,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The seed report (shared/seeds/, beside the repository here and in CI): what the demo's 2021
+#: stage must reproduce
+SEED = ROOT.parent / "shared" / "seeds" / "000_04fd7734f46174d6.txt"
 #: Set by .ci/run: a missing system part (PostgreSQL, Chromium) fails instead of skipping.
 REQUIRE_SYSTEM_PARTS = os.environ.get("REQUIRE_SYSTEM_PARTS") == "1"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
