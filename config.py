@@ -76,6 +76,16 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
+    # Accessibility (templates/accessibility.html, the statement linked from every footer) -----
+    #: The RGAA state the footer and the statement show: "non conforme" until an audit, then
+    #: "partiellement conforme" or "totalement conforme" as the audit says
+    ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
+    #: When the statement was last written or checked ("2 décembre 2026")
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE",
+                                                  "2 décembre 2026")
+    #: Where people report an accessibility problem; else the privacy contact
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT")
+
     # Security (docs/security.md) -------------------------------------------------------------
     #: Wrong passwords for one address, within the window, before it is locked
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))

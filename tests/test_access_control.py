@@ -47,6 +47,7 @@ EXPECTED = {
     "GET /static/<path:filename>": PUBLIC,
     "GET /health": PUBLIC,
     "GET /confidentialite": PUBLIC,
+    "GET /accessibilite": PUBLIC,
     # Admins only: accounts, settings, the audit journal, a participant's data and erasure
     "GET /admin/comptes": ADMIN,
     "GET /admin/comptes/nouveau": ADMIN,

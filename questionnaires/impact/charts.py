@@ -12,7 +12,9 @@ from questionnaires.impact.figures import OBJECTIVES, SITUATIONS
 from questionnaires.impact.labels import OBJECTIVE_LABELS, SITUATION_LABELS
 
 PALETTE = ["#8a1538", "#1a5fd0", "#1e6b3a", "#b35c00", "#5a3d8a", "#00707a", "#6b6b6b"]
-ROW_HEIGHT, LABEL_WIDTH, BAR_WIDTH, RIGHT_MARGIN = 34, 300, 280, 110
+ROW_HEIGHT, LABEL_WIDTH, BAR_WIDTH, RIGHT_MARGIN = 34, 330, 420, 130
+#: Characters of a label line (14 px text in LABEL_WIDTH); a longer label wraps, never cut
+LABEL_LINE, LINE_HEIGHT = 40, 17
 
 
 @dataclass
@@ -29,17 +31,22 @@ def bar_chart(title: str, bars: list[tuple[str, float | None, str]], maximum: fl
               unit: str = "") -> Chart:
     """Horizontal bars: one per (label, value, text); None draws no bar and says so."""
     top = maximum if maximum else max([v for _, v, _ in bars if v is not None] or [1]) or 1
-    height = ROW_HEIGHT * len(bars) + 10
+    labels = [_lines(label) for label, _, _ in bars]
+    heights = [max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 14) for lines in labels]
+    height = sum(heights) + 10
     width = LABEL_WIDTH + BAR_WIDTH + RIGHT_MARGIN
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">']
     for index, (label, value, text) in enumerate(bars):
-        y = 5 + index * ROW_HEIGHT
+        # Each row grows with its label's lines; the bar sits on the row's middle.
+        y = 5 + sum(heights[:index]) + (heights[index] - ROW_HEIGHT) / 2
         color = PALETTE[index % len(PALETTE)]
         length = 0 if value is None else max(0.0, min(1.0, value / top)) * BAR_WIDTH
-        short = label if len(label) <= 36 else label[:35] + "…"
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 21}" text-anchor="end" '
-                     f'font-size="14" fill="#1d2433">{escape(short)}</text>')
+        lines = labels[index]
+        first = y + 21 - LINE_HEIGHT * (len(lines) - 1) / 2
+        spans = "".join(f'<tspan x="{LABEL_WIDTH - 8}" y="{first + LINE_HEIGHT * i:.1f}">'
+                        f'{escape(line)}</tspan>' for i, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end" font-size="14" fill="#1d2433">{spans}</text>')
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 6}" width="{BAR_WIDTH}" height="20" '
                      f'fill="#eceef3" rx="3"/>')
         if length:
@@ -49,6 +56,18 @@ def bar_chart(title: str, bars: list[tuple[str, float | None, str]], maximum: fl
                      f'fill="#1d2433">{escape(text)}</text>')
     parts.append("</svg>")
     return Chart(title, bars, top, Markup("".join(parts)), unit)
+
+
+def _lines(label: str) -> list[str]:
+    """A label cut into lines of at most LABEL_LINE characters, at spaces (a longer word stays
+    whole on its own line)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def ratio_bar(label: str, value) -> tuple[str, float | None, str]:

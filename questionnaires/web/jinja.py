@@ -16,6 +16,7 @@ from questionnaires.impact.labels import (
 from questionnaires.impact.people import CONDITIONS
 from questionnaires.models import values
 from questionnaires.privacy.notice import privacy_settings
+from questionnaires.web.accessibility import accessibility_status
 from questionnaires.web.filters import day_header, label, local_datetime, long_date, short_date
 
 FILTERS = (long_date, short_date, day_header, local_datetime, label)
@@ -36,6 +37,6 @@ def register(app: Flask) -> None:
         values=values, render_question=render_question, mail_alarm=mail_alarm,
         figure_labels=FIGURES, linkable=CONDITIONS, unknown_keys=UNKNOWN_KEYS,
         objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
-        situation_labels=SITUATION_LABELS,
+        situation_labels=SITUATION_LABELS, accessibility_status=accessibility_status,
     )
     app.context_processor(privacy_settings)
