@@ -2,7 +2,9 @@
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
+from questionnaires import clock
 from questionnaires.stages.enrolment import enrolled_count
+from questionnaires.stages.overview import next_step, overviews
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Stage
 from questionnaires.team.blueprint import bp
@@ -25,7 +27,9 @@ def stages():
         .outerjoin(enrolled, enrolled.c.stage_id == Stage.id)
         .order_by(Stage.start_date.desc(), Stage.id.desc())
     ).all()
-    return render_template("team/stages.html", rows=rows)
+    found = overviews([stage for stage, _ in rows])
+    return render_template("team/stages.html", rows=rows, overviews=found, today=clock.today(),
+                           next_step=next_step)
 
 
 @bp.route("/stages/nouveau", methods=["GET", "POST"])
@@ -44,11 +48,12 @@ def stage_new():
 
 @bp.route("/stages/<int:stage_id>")
 def stage(stage_id: int):
-    """Overview of a stage: dates, programme grid, participants."""
+    """A stage's first page: where it stands and what is next, then its programme grid."""
     stage = stage_or_404(stage_id)
     return render_template(
         "team/stage.html", stage=stage, grid=programme_grid(stage),
-        enrolled=enrolled_count(stage),
+        enrolled=enrolled_count(stage), overview=overviews([stage])[stage.id],
+        today=clock.today(), next_step=next_step,
     )
 
 
