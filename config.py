@@ -52,6 +52,10 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Paris")
     #: A participant's bilan link works this many days after the stage (or after it was remade)
     BILAN_LINK_DAYS = int(os.environ.get("BILAN_LINK_DAYS", "30"))
+    #: A tablet left alone this long asks "Vous êtes toujours là ?", then after the warning
+    #: ends the session as "Changer de personne" does (answers stay saved on the server)
+    TABLET_IDLE_SECONDS = int(os.environ.get("TABLET_IDLE_SECONDS", "600"))
+    TABLET_IDLE_WARNING_SECONDS = int(os.environ.get("TABLET_IDLE_WARNING_SECONDS", "60"))
     #: Base of the links printed by `flask` commands, where no request tells the host
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -208,8 +208,10 @@ def test_lock_stops_changes_but_keeps_reading(tablet, demo):
     assert _post_step(tablet, 1, {**COMPLETE[1], "satisfaction_globale": "1"}).status_code == 409
     assert _autosave(tablet, {"satisfaction_globale": 1}).status_code == 409
     page = tablet.get("/bilan/etape/1").get_data(as_text=True)
-    assert "sont clos" in page and "disabled" in page
+    assert "Les bilans sont fermés" in page and "disabled" in page
     assert _response(demo, tablet.participant_id).answers["satisfaction_globale"] == 4
+    # The tablet keeps the refused answer: the team is told one is waiting there.
+    assert _response(demo, tablet.participant_id).waiting_on_tablet_since is not None
 
 
 def test_helper_marker_set_from_the_tablet(tablet, demo):
@@ -222,10 +224,24 @@ def test_helper_marker_set_from_the_tablet(tablet, demo):
     assert _response(demo, tablet.participant_id).assisted_by_id is None
 
 
-def test_terminer_ends_the_session(tablet):
-    response = post_form(tablet, "/bilan/terminer", page_url="/bilan/etape/1")
+def test_changing_person_asks_first_while_the_bilan_is_not_sent(tablet):
+    asked = post_form(tablet, "/bilan/terminer", page_url="/bilan/etape/1")
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert "Votre bilan n'est pas envoyé." in text and "Arrêter quand même ?" in text
+    assert 'name="confirme" value="oui"' in text and "Non, je continue" in text
+    assert tablet.get("/bilan/etape/1").status_code == 200  # nothing ended yet
+    response = post_form(tablet, "/bilan/terminer", {"confirme": "oui"}, page_url="/bilan/etape/1")
     assert response.headers["Location"].endswith("/bilan/au-revoir")
     assert tablet.get("/bilan/etape/1").status_code == 404
+
+
+def test_changing_person_after_sending_ends_at_once(tablet):
+    for number in range(1, 6):
+        _post_step(tablet, number, COMPLETE[number])
+    response = post_form(tablet, "/bilan/terminer", page_url="/bilan/envoye")
+    assert response.headers["Location"].endswith("/bilan/au-revoir")
+    assert tablet.get("/bilan/envoye").status_code == 404
 
 
 def test_out_of_range_step_is_a_404(tablet):

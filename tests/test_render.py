@@ -135,7 +135,8 @@ def test_each_page_keeps_its_own_label_button_and_choices():
                                       label="Des nouvelles de Alex ?")
     assert "Des nouvelles de Alex ?" in referent and "Écouter" not in referent
     tablet = render.render_question(SCALE, "humeur", None, speak=True)
-    assert 'data-say="Ça va ?. Une face par réponse."' in tablet and "Écouter" in tablet
+    assert ('data-say="Ça va ? Une face par réponse. Les réponses : Pas du tout. Plutôt non. '
+            'Plutôt oui. Tout à fait."') in tablet and "Écouter" in tablet
     assert tablet.count('class="picto"') == 4
     slots = (("lun-am", "Lundi matin : Accueil"), ("mar-pm", "Mardi après-midi : Visite"))
     programme = render.render_question(PROGRAMME, "activites", ["mar-pm"], activities=slots)

@@ -53,3 +53,35 @@ def face(level) -> Markup:
 def yes_no(value) -> Markup:
     """The pictogram of "oui", "non" or "je ne sais pas"."""
     return YES_NO.get(value, _DONT_KNOW)
+
+
+_KIND_SVG = ('<svg class="picto picto--kind" viewBox="0 0 48 48" aria-hidden="true" focusable="false">'
+             '<circle cx="24" cy="24" r="23" fill="{color}" opacity=".16"/>{drawing}</svg>')
+_STROKE = f'fill="none" stroke="{_INK}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"'
+#: One pictogram per kind of half-day of the programme (models.values.SLOT_KINDS), for the
+#: activities the tablet shows as cards: a place to visit, hands-on work, people to meet, a
+#: show, the bilan, anything else
+KINDS = {
+    "visite": Markup(_KIND_SVG.format(color="#1a5fd0", drawing=(
+        f'<path d="M11 20 L24 12 L37 20 Z M13 35 H35 M16 22 V33 M24 22 V33 M32 22 V33" {_STROKE}/>'))),
+    "atelier": Markup(_KIND_SVG.format(color="#b35c00", drawing=(
+        f'<path d="M14 34 L30 18 L34 22 L18 38 Z M30 18 L33 15 L37 19 L34 22 M14 34 L12 40 L18 38" '
+        f'{_STROKE}/>'))),
+    "rencontre": Markup(_KIND_SVG.format(color="#1e6b3a", drawing=(
+        f'<circle cx="17" cy="18" r="5" {_STROKE}/><circle cx="31" cy="18" r="5" {_STROKE}/>'
+        f'<path d="M9 36 Q9 26 17 26 Q25 26 25 36 M23 36 Q23 26 31 26 Q39 26 39 36" {_STROKE}/>'))),
+    "sortie_culturelle": Markup(_KIND_SVG.format(color="#8a1538", drawing=(
+        f'<path d="M10 16 H38 V21 A3 3 0 0 0 38 27 V32 H10 V27 A3 3 0 0 0 10 21 Z M29 16 V32" '
+        f'{_STROKE}/><path d="M16 24 L18 22 L20 24 L18 26 Z" fill="{_INK}"/>'))),
+    "bilan": Markup(_KIND_SVG.format(color="#5a3d8a", drawing=(
+        f'<path d="M15 12 H33 V38 H15 Z M20 20 L22 22 L26 18 M20 29 L22 31 L26 27 M28 21 H30 '
+        f'M28 30 H30" {_STROKE}/>'))),
+    "autre": Markup(_KIND_SVG.format(color="#5a6275", drawing=(
+        f'<path d="M24 12 L27.5 20 L36 21 L29.5 27 L31.5 35.5 L24 31 L16.5 35.5 L18.5 27 L12 21 '
+        f'L20.5 20 Z" {_STROKE}/>'))),
+}
+
+
+def kind(slot_kind) -> Markup:
+    """The pictogram of a kind of half-day ("visite"…); the star of "autre" for anything else."""
+    return KINDS.get(slot_kind, KINDS["autre"])

@@ -8,6 +8,7 @@ its banner.
 from flask import Flask, request
 
 from questionnaires.clock import utcnow
+from questionnaires.engine.pictograms import SPEAKER
 from questionnaires.engine.render import render_question
 from questionnaires.followups.status import send_alarm
 from questionnaires.impact.labels import (
@@ -38,5 +39,6 @@ def register(app: Flask) -> None:
         figure_labels=FIGURES, linkable=CONDITIONS, unknown_keys=UNKNOWN_KEYS,
         objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
         situation_labels=SITUATION_LABELS, accessibility_status=accessibility_status,
+        speaker=SPEAKER,
     )
     app.context_processor(privacy_settings)

@@ -86,7 +86,8 @@ def start(page, person: Person, shots: Shots | None = None) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == f"Bonjour {person.first_name} !"
     if shots:
         shots.take(page, "0-accueil")
-    page.get_by_role("button", name="Je remplis seul·e, ou avec l'équipe").tap()
+    page.locator("label[for=aide-non]").tap()
+    page.get_by_role("button", name="Commencer →").tap()
     at_step(page, 1)
 
 
@@ -118,3 +119,15 @@ def status_text(page) -> str:
 def checked_values(page, question_id: str) -> list[str]:
     return fieldset(page, question_id).locator("input:checked").evaluate_all(
         "inputs => inputs.map(i => i.value)")
+
+
+def finish_button(page):
+    """The bar's "Changer de personne" (it ends the tablet session)."""
+    return page.locator("header.tablet-bar").get_by_role("button", name="Changer de personne")
+
+
+def change_person(page) -> None:
+    """Tap "Changer de personne" and, the bilan not being sent, answer "Oui, arrêter"."""
+    finish_button(page).tap()
+    dialog = page.get_by_role("dialog", name="Votre bilan n'est pas envoyé.")
+    dialog.get_by_role("button", name="Oui, arrêter").tap()
