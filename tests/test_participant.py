@@ -8,6 +8,7 @@ from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from tests.support.forms import csrf_token, post_form
+from tests.support.security import csrf_for
 
 COMPLETE = {
     1: {"satisfaction_globale": "4", "activites_preferees": ["lun-am"], "experience_groupe": "oui",
@@ -273,3 +274,65 @@ def test_the_helper_marker_cannot_change_once_locked(tablet, demo):
     response = tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "oui"})
     assert response.status_code == 409
     assert _response(demo, tablet.participant_id).assisted_by_id is None
+
+
+# Answers a tablet kept offline for someone whose session is over ----------------------------
+
+def _keep(client, owner, answers):
+    """What tablet.js sends for answers it kept: from any page, with its own session's token."""
+    assert 'name="csrf-token"' in client.get("/bilan/au-revoir").get_data(as_text=True)
+    return client.post("/bilan/reponses-gardees", json={"owner": owner, "answers": answers},
+                       headers={"X-CSRFToken": csrf_for(client)})
+
+
+def test_kept_answers_reach_their_owner_from_any_session(demo):
+    participant_id, _ = _participant(demo, index=3)
+    with demo.app_context():
+        owner = bilan.keeper_token(db.session.get(Participant, participant_id))
+    tablet = demo.test_client()  # no bilan open: the goodbye page of a shared tablet
+    saved = _keep(tablet, owner, {"satisfaction_globale": 2, "talents": ["calme", "inconnu"]})
+    assert saved.status_code == 200
+    assert list(saved.get_json()["errors"]) == ["talents"]  # refused for good, not retried
+    assert _response(demo, participant_id).answers == {"satisfaction_globale": 2}
+
+
+def test_kept_answers_with_a_forged_or_stale_owner_store_nothing(demo):
+    participant_id, _ = _participant(demo, index=3)
+    with demo.app_context():
+        owner = bilan.keeper_token(db.session.get(Participant, participant_id))
+    tablet = demo.test_client()
+    forged = [owner[:-2] + ("AA" if not owner.endswith("AA") else "BB"),
+              f"{participant_id + 1}-{owner.split('-', 1)[1]}", "12", "x-y", "9" * 40 + "-a",
+              "1-\udcff" * 3, owner + "x"]
+    for bad in forged:
+        refused = _keep(tablet, bad, {"satisfaction_globale": 2})
+        assert refused.status_code == 404, bad
+        assert "rien n'a été enregistré" in refused.get_json()["error"]
+    for body in ({"owner": owner}, {"owner": 3, "answers": {}}, {"answers": {}}, [owner]):
+        assert tablet.post("/bilan/reponses-gardees", json=body,
+                           headers={"X-CSRFToken": csrf_for(tablet)}).status_code == 400
+    assert _response(demo, participant_id) is None
+
+
+def test_kept_answers_of_a_locked_stage_wait_and_the_team_is_told(demo, team):
+    participant_id, _ = _participant(demo, index=3)
+    with demo.app_context():
+        person = db.session.get(Participant, participant_id)
+        owner = bilan.keeper_token(person)
+        person.stage.bilans_locked_at = datetime.now(timezone.utc)
+        db.session.commit()
+    tablet = demo.test_client()
+    assert _keep(tablet, owner, {"satisfaction_globale": 2}).status_code == 409
+    waiting = _response(demo, participant_id)
+    assert waiting.answers == {} and waiting.waiting_on_tablet_since is not None
+    page = team.get("/equipe/stages/2/bilans").get_data(as_text=True)
+    assert "1 bilan a des réponses en attente sur une tablette" in page
+    assert "Réponses en attente sur une tablette" in page
+    with demo.app_context():
+        db.session.get(Stage, 2).bilans_locked_at = None
+        db.session.commit()
+    assert _keep(tablet, owner, {"satisfaction_globale": 2}).status_code == 200
+    arrived = _response(demo, participant_id)
+    assert arrived.answers == {"satisfaction_globale": 2}
+    assert arrived.waiting_on_tablet_since is None
+    assert "en attente sur une tablette" not in team.get("/equipe/stages/2/bilans").get_data(as_text=True)
