@@ -19,6 +19,17 @@ window.Answers = (function () {
     return type === "echelle4" ? parseInt(checked.value, 10) : checked.value;
   }
 
+  // Put an answer back into its fieldset (one kept in the browser, newer than the page).
+  function apply(fieldset, value) {
+    var type = fieldset.dataset.type;
+    // Not the hidden "--present" marker beside tick boxes: it is no answer.
+    var inputs = fieldset.querySelectorAll("input:not([type=hidden]), textarea");
+    if (type === "texte_court" || type === "texte_long") { inputs[0].value = value || ""; return; }
+    if (type === "consentement") { inputs[0].checked = !!value; return; }
+    var wanted = Array.isArray(value) ? value.map(String) : [String(value)];
+    inputs.forEach(function (input) { input.checked = wanted.indexOf(input.value) !== -1; });
+  }
+
   // A conditional question (data-shown-if, written by the server's renderer) shows only while
   // the answer it depends on is one of the allowed values. `scope` holds both questions: the
   // tablet's form, or one card of the referent's page (each card has its own answers).
@@ -151,7 +162,7 @@ window.Answers = (function () {
     });
   }
 
-  return { valueOf: valueOf, refreshConditions: refreshConditions, showError: showError,
+  return { valueOf: valueOf, apply: apply, refreshConditions: refreshConditions, showError: showError,
            focusFirstError: focusFirstError, keep: keep, saver: saver, guardSubmit: guardSubmit,
            watch: watch };
 })();

@@ -26,15 +26,6 @@
   }
   function waiting() { return Object.keys(pending).length > 0; }
 
-  function apply(fieldset, value) {
-    var type = fieldset.dataset.type;
-    // Not the hidden "--present" marker beside tick boxes: it is no answer.
-    var inputs = fieldset.querySelectorAll("input:not([type=hidden]), textarea");
-    if (type === "texte_court" || type === "texte_long") { inputs[0].value = value || ""; return; }
-    if (type === "consentement") { inputs[0].checked = !!value; return; }
-    var wanted = Array.isArray(value) ? value.map(String) : [String(value)];
-    inputs.forEach(function (input) { input.checked = wanted.indexOf(input.value) !== -1; });
-  }
   function byId(id) { return form.querySelector('fieldset[data-question="' + id + '"]'); }
 
   var flush = Answers.saver({
@@ -77,7 +68,7 @@
   // Answers kept from an earlier visit without network are newer than the page: put them back.
   Object.keys(pending).forEach(function (id) {
     var fieldset = byId(id);
-    if (fieldset) apply(fieldset, pending[id]);
+    if (fieldset) Answers.apply(fieldset, pending[id]);
   });
   persist();
   Answers.refreshConditions(form);
