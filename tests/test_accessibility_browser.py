@@ -16,10 +16,10 @@ from questionnaires.clock import utcnow
 from questionnaires.followups import progress
 from questionnaires.followups.actions import send_now
 from questionnaires.models import FollowupInvitation, OutboxMail, Participant
-from questionnaires.participant import bilan
 from tests.support.axe import blocking
 from tests.support.browser import SCREENS, TIMEOUT_MS, serve
 from tests.support.security import build_world, url_of
+from tests.support.tablet import send_bilan
 
 pytestmark = pytest.mark.browser
 
@@ -149,15 +149,7 @@ def test_every_tablet_page_has_no_serious_violation(world, site, open_page):
                               f"{site}/accessibilite?depuis=bilan"])
 
     # The bilan sent: the thanks page.
-    with world.app.app_context():
-        person = db.session.get(Participant, world.participant_a)
-        response = bilan.draft_for(person)
-        response.answers = {"satisfaction_globale": 3, "experience_groupe": "oui",
-                            "demarche_active": "oui", "obj_possibles": 2, "obj_competences": 2,
-                            "obj_remobilisation": 3, "obj_confiance": 3, "obj_territoire": 2,
-                            "isolement_rompu": "nsp", "projet_plus_precis": "non"}
-        assert bilan.submit(response) == {}
-        db.session.commit()
+    send_bilan(world.app, world.participant_a)
     problems += _sweep(page, [f"{site}/bilan/envoye", f"{site}/bilan/au-revoir",
                               f"{site}/b/lien-inconnu"])
     assert not problems, "\n".join(problems)

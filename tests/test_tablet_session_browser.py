@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from questionnaires.extensions import db
 from questionnaires.clock import utcnow
-from questionnaires.models import Participant, Response, Stage
+from questionnaires.models import Response, Stage
 from questionnaires.participant import bilan
 from questionnaires.stages.programme import activity_cards
 from tests.support.browser import answer, fieldset, pending_keys, poll, wait_saved
 from tests.support.tablet import (
-    SPORT_STAGE_ID, at_step, change_person, finish_button, next_step, start, step_path,
-    wait_status,
+    SPORT_STAGE_ID, at_step, change_person, finish_button, next_step, send_bilan, start,
+    step_path, wait_status,
 )
 
 pytestmark = pytest.mark.browser
@@ -128,6 +128,18 @@ def test_a_tablet_left_alone_offline_hides_the_bilan_and_loses_nothing(
     assert tab.goto(tab.url.replace("/bilan/au-revoir", step_path(1))).status == 404
 
 
+def test_the_privacy_notice_opened_from_the_bilan_ends_an_idle_session_too(short_idle, tab,
+                                                                          person):
+    someone = person(2)
+    tab.goto(someone.link)
+    tab.wait_for_url("**/bilan/etape/0")
+    tab.get_by_role("link", name="Tout savoir sur mes informations").tap()
+    tab.wait_for_url("**/confidentialite?depuis=bilan")
+    _idle_dialog(tab).wait_for(state="visible", timeout=ROOM * 1000)
+    tab.wait_for_url("**/bilan/au-revoir", timeout=ROOM * 1000)
+    assert tab.goto(tab.url.replace("/bilan/au-revoir", step_path(0))).status == 404
+
+
 # Answers someone left on the tablet -------------------------------------------------------------
 
 def test_answers_left_offline_are_sent_by_the_next_session(tab, tab_context, person, shots):
@@ -203,14 +215,7 @@ def test_listen_reads_the_choices_and_exists_on_welcome_and_thanks(tab, person, 
         cards = activity_cards(db.session.get(Stage, SPORT_STAGE_ID))
     for _, when, title, _ in cards:
         assert f"{when} : {title}" in activities  # whole titles, even those cut on screen
-    with demo.app_context():
-        response = bilan.draft_for(db.session.get(Participant, someone.id))
-        response.answers = {"satisfaction_globale": 3, "experience_groupe": "oui",
-                            "demarche_active": "oui", "obj_possibles": 2, "obj_competences": 2,
-                            "obj_remobilisation": 3, "obj_confiance": 3, "obj_territoire": 2,
-                            "isolement_rompu": "nsp", "projet_plus_precis": "non"}
-        assert bilan.submit(response) == {}
-        db.session.commit()
+    send_bilan(demo, someone.id)
     tab.goto(tab.url.replace(step_path(1), "/bilan/envoye"))
     tab.get_by_role("button", name="Écouter").tap()
     assert tab.evaluate("() => window.__said")[-1].startswith(f"Merci {someone.first_name}.")
