@@ -220,6 +220,8 @@ def kept_answers():
     if participant is None:
         return jsonify(error="Ces réponses ne correspondent à aucun bilan : rien n'a été "
                              "enregistré."), 404
+    if not answers:
+        return jsonify(errors={})  # nothing to keep: no draft made for it
     response = bilan.draft_for(participant)
     if participant.stage.bilans_locked_at is not None:
         bilan.answers_waiting(response, clock.utcnow())
