@@ -336,3 +336,17 @@ def test_kept_answers_of_a_locked_stage_wait_and_the_team_is_told(demo, team):
     assert arrived.answers == {"satisfaction_globale": 2}
     assert arrived.waiting_on_tablet_since is None
     assert "en attente sur une tablette" not in team.get("/equipe/stages/2/bilans").get_data(as_text=True)
+
+
+def test_sent_back_for_a_missing_answer_the_step_shows_it_in_red(tablet):
+    for number in range(1, 5):
+        _post_step(tablet, number, COMPLETE[number])
+    _autosave(tablet, {"isolement_rompu": None})  # emptied since, from another page
+    refused = _post_step(tablet, 5, COMPLETE[5])
+    assert refused.headers["Location"].endswith("/bilan/etape/2?manque=1")
+    page = tablet.get("/bilan/etape/2?manque=1")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Il manque encore des réponses ici." in html
+    assert html.count("question--error") == 1 and 'id="question-isolement_rompu"' in html
+    assert 'class="question question--error" id="question-isolement_rompu"' in html

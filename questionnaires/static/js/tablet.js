@@ -61,7 +61,8 @@ window.Tablet = (function () {
   document.querySelectorAll("form[data-finish]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!unsent || !confirmBox || !confirmBox.showModal) { end(form, unsent); return; }
+      // Without a dialog (an old browser) the server asks on a page of its own.
+      if (!unsent || !confirmBox || !confirmBox.showModal) { end(form, false); return; }
       confirmBox.showModal();
       confirmBox.querySelector("[data-stop]").onclick = function () {
         confirmBox.close();
