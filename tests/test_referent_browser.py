@@ -13,8 +13,11 @@ from questionnaires.followups import progress
 from questionnaires.models import FollowupInvitation, Participant, Referent, Response
 from tests.support.browser import ARTIFACTS, SAVED, TIMEOUT_MS, poll
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.parametrize("screen", ["phone-390x844", "laptop-1280x800"], indirect=True)]
+pytestmark = pytest.mark.browser
+#: The first tests run on a phone and a laptop; the round-two ones on the phone the referent
+#: uses between two appointments
+BOTH = pytest.mark.parametrize("screen", ["phone-390x844", "laptop-1280x800"], indirect=True)
+PHONE = pytest.mark.parametrize("screen", ["phone-390x844"], indirect=True)
 
 #: Part A of one participant, as the referent gives it (echelle4 answers are stored as ints).
 PART_A = {"nouvelles": "oui", "situation": "formation", "apport_stage": 4,
@@ -99,6 +102,7 @@ def _no_sideways_scroll(page) -> None:
 
 # Tests ----------------------------------------------------------------------------------------
 
+@BOTH
 def test_answers_are_autosaved_as_a_draft_and_only_her_people_are_shown(tab, nadia):
     tab.goto(nadia.link)
     nadia.shot(tab, "1-opened")
@@ -132,6 +136,7 @@ def test_answers_are_autosaved_as_a_draft_and_only_her_people_are_shown(tab, nad
     assert card.locator('fieldset[data-question="apport_stage"] input[value="4"]').is_checked()
 
 
+@BOTH
 def test_an_answer_given_offline_reaches_the_server_once_back_online(tab, tab_context, nadia):
     tab.goto(nadia.link)
     nadia.answer(tab, "Alex", "nouvelles", "oui")
@@ -155,6 +160,7 @@ def test_an_answer_given_offline_reaches_the_server_once_back_online(tab, tab_co
     nadia.shot(tab, "4-back-online")
 
 
+@BOTH
 def test_sending_the_card_submits_part_a_and_a_reload_shows_it_sent(tab, nadia):
     tab.goto(nadia.link)
     for question, value in PART_A.items():
@@ -191,6 +197,7 @@ def test_sending_the_card_submits_part_a_and_a_reload_shows_it_sent(tab, nadia):
 
 # Round two: five taps, "perdu de vue", answers kept offline, a person moved away, errors ----
 
+@PHONE
 def test_a_positive_outcome_takes_five_taps(tab, nadia):
     tab.goto(nadia.link)
     taps = []
@@ -219,6 +226,7 @@ def test_a_positive_outcome_takes_five_taps(tab, nadia):
     nadia.shot(tab, "7-five-taps")
 
 
+@PHONE
 def test_lost_from_sight_hides_the_observations(tab, nadia):
     tab.goto(nadia.link)
     card = nadia.card(tab, "Alex")
@@ -238,6 +246,7 @@ def test_lost_from_sight_hides_the_observations(tab, nadia):
     assert nadia.part_a("Alex")[0] == {"situation": "perdu_de_vue", "nouvelles": "non"}
 
 
+@PHONE
 def test_answers_given_offline_stay_on_the_device_until_sent(tab, tab_context, nadia):
     tab.goto(nadia.link)
     tab_context.set_offline(True)
@@ -265,6 +274,7 @@ def test_answers_given_offline_stay_on_the_device_until_sent(tab, tab_context, n
     again.close()
 
 
+@PHONE
 def test_a_person_moved_to_another_referent_is_skipped_and_named(tab, nadia):
     tab.goto(nadia.link)
     nadia.answer(tab, "Alex", "nouvelles", "oui")
@@ -288,6 +298,7 @@ def test_a_person_moved_to_another_referent_is_skipped_and_named(tab, nadia):
     assert poll(lambda: nadia.holds("Sam", {"nouvelles": "non"}), 5)
 
 
+@PHONE
 def test_sending_with_a_missing_answer_brings_it_into_view(tab, nadia):
     tab.goto(nadia.link)
     nadia.answer(tab, "Alex", "situation", "stage")
