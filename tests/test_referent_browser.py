@@ -11,7 +11,7 @@ from sqlalchemy import select
 from questionnaires.extensions import db
 from questionnaires.followups import progress
 from questionnaires.models import FollowupInvitation, Participant, Referent, Response
-from tests.support.browser import ARTIFACTS, SAVED, TIMEOUT_MS, poll
+from tests.support.browser import ARTIFACTS, SAVED, TIMEOUT_MS, focused_question, poll
 
 pytestmark = pytest.mark.browser
 #: The first tests run on a phone and a laptop; the round-two ones on the phone the referent
@@ -292,7 +292,8 @@ def test_a_person_moved_to_another_referent_is_skipped_and_named(tab, nadia):
     nadia.shot(tab, "10-moved-away")
     assert nadia.part_a("Alex")[0] == {"nouvelles": "oui"}  # the later answer was not taken
     # Sam's card still saves.
-    tab.locator(f'[data-person="{nadia.ids["Sam"]}"]').click()
+    with tab.expect_navigation():
+        tab.locator(f'[data-person="{nadia.ids["Sam"]}"]').click()
     nadia.answer(tab, "Sam", "nouvelles", "non")
     nadia.wait_status(tab, "saved", SAVED)
     assert poll(lambda: nadia.holds("Sam", {"nouvelles": "non"}), 5)
@@ -307,8 +308,7 @@ def test_sending_with_a_missing_answer_brings_it_into_view(tab, nadia):
     tab.evaluate("() => window.scrollTo(0, 0)")
     with tab.expect_navigation():
         nadia.press(nadia.card(tab, "Alex").get_by_role("button", name="Envoyer pour Alex"))
-    tab.wait_for_selector(".question--error")
-    assert tab.evaluate("() => document.activeElement.dataset.question") == "confiance_observee"
+    assert focused_question(tab) == "confiance_observee"
     box = nadia.card(tab, "Alex").locator('fieldset[data-question="confiance_observee"]')
     top = box.bounding_box()["y"]
     assert 0 <= top < tab.viewport_size["height"] / 2, top
