@@ -63,6 +63,10 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Paris")
     #: A participant's bilan link works this many days after the stage (or after it was remade)
     BILAN_LINK_DAYS = int(os.environ.get("BILAN_LINK_DAYS", "30"))
+    #: A tablet left alone this long asks "Vous êtes toujours là ?", then after the warning
+    #: ends the session as "Changer de personne" does (answers stay saved on the server)
+    TABLET_IDLE_SECONDS = int(os.environ.get("TABLET_IDLE_SECONDS", "600"))
+    TABLET_IDLE_WARNING_SECONDS = int(os.environ.get("TABLET_IDLE_WARNING_SECONDS", "60"))
     #: Base of the links printed by `flask` commands, where no request tells the host
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -86,6 +90,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # Accessibility (templates/accessibility.html, the statement linked from every footer) -----
+    #: The RGAA state the footer and the statement show: "non conforme" until an audit, then
+    #: "partiellement conforme" or "totalement conforme" as the audit says
+    ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
+    #: When the statement was last written or checked ("2 décembre 2026")
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE",
+                                                  "2 décembre 2026")
+    #: Where people report an accessibility problem; else the privacy contact
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT")
 
     # Security (docs/security.md) -------------------------------------------------------------
     #: Wrong passwords for one address, within the window, before it is locked

@@ -30,6 +30,7 @@ from questionnaires.referent.views import bp as referent_bp
 from questionnaires.stages import attendance  # noqa: F401  (registers its flush hook)
 from questionnaires.team import bp as team_bp
 from questionnaires.web import errors, headers, jinja, ratelimit
+from questionnaires.web.accessibility import bp as accessibility_bp
 from questionnaires.web.health import bp as health_bp
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -64,8 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     definitions.init_app(app)
 
-    for blueprint in (auth_bp, health_bp, notice_bp, participant_bp, referent_bp, team_bp,
-                      admin_bp):
+    for blueprint in (auth_bp, health_bp, notice_bp, accessibility_bp, participant_bp,
+                      referent_bp, team_bp, admin_bp):
         app.register_blueprint(blueprint)
     ratelimit.init_app(app)
     errors.register(app)

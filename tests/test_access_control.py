@@ -36,6 +36,9 @@ ADMIN = row("       login     login    login    login     login    403    ok  ")
 BILAN_LINK = row("  404       ok       ok       404       410      404    404 ")
 #: Needs the tablet session that the link opened (the bilan of that participant only)
 TABLET = row("      404       ok       ok       404       410      404    404 ")
+#: Answers a tablet kept for someone, sent with their keeper token in a JSON body: the table's
+#: requests carry none, so every actor gets the same French 400 (the token is tested apart)
+KEPT_ANSWERS = row("400       400      400      400       400      400    400 ")
 #: The referent's follow-up link; the expired actor holds a link sent 400 days ago
 REFERENT_LINK = row("404      404      404      ok        410      404    404 ")
 
@@ -47,6 +50,7 @@ EXPECTED = {
     "GET /static/<path:filename>": PUBLIC,
     "GET /health": PUBLIC,
     "GET /confidentialite": PUBLIC,
+    "GET /accessibilite": PUBLIC,
     # Admins only: accounts, settings, the audit journal, a participant's data and erasure
     "GET /admin/comptes": ADMIN,
     "GET /admin/comptes/nouveau": ADMIN,
@@ -67,6 +71,7 @@ EXPECTED = {
     "GET /bilan/envoye": TABLET,
     "POST /bilan/terminer": PUBLIC,  # ends whatever session the tablet holds
     "GET /bilan/au-revoir": PUBLIC,
+    "POST /bilan/reponses-gardees": KEPT_ANSWERS,
     # The referent's follow-up
     "GET /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>": REFERENT_LINK,

@@ -8,6 +8,7 @@ from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from tests.support.forms import csrf_token, post_form
+from tests.support.security import csrf_for
 
 COMPLETE = {
     1: {"satisfaction_globale": "4", "activites_preferees": ["lun-am"], "experience_groupe": "oui",
@@ -208,8 +209,10 @@ def test_lock_stops_changes_but_keeps_reading(tablet, demo):
     assert _post_step(tablet, 1, {**COMPLETE[1], "satisfaction_globale": "1"}).status_code == 409
     assert _autosave(tablet, {"satisfaction_globale": 1}).status_code == 409
     page = tablet.get("/bilan/etape/1").get_data(as_text=True)
-    assert "sont clos" in page and "disabled" in page
+    assert "Les bilans sont fermés" in page and "disabled" in page
     assert _response(demo, tablet.participant_id).answers["satisfaction_globale"] == 4
+    # The tablet keeps the refused answer: the team is told one is waiting there.
+    assert _response(demo, tablet.participant_id).waiting_on_tablet_since is not None
 
 
 def test_helper_marker_set_from_the_tablet(tablet, demo):
@@ -222,10 +225,24 @@ def test_helper_marker_set_from_the_tablet(tablet, demo):
     assert _response(demo, tablet.participant_id).assisted_by_id is None
 
 
-def test_terminer_ends_the_session(tablet):
-    response = post_form(tablet, "/bilan/terminer", page_url="/bilan/etape/1")
+def test_changing_person_asks_first_while_the_bilan_is_not_sent(tablet):
+    asked = post_form(tablet, "/bilan/terminer", page_url="/bilan/etape/1")
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert "Votre bilan n'est pas envoyé." in text and "Arrêter quand même ?" in text
+    assert 'name="confirme" value="oui"' in text and "Non, je continue" in text
+    assert tablet.get("/bilan/etape/1").status_code == 200  # nothing ended yet
+    response = post_form(tablet, "/bilan/terminer", {"confirme": "oui"}, page_url="/bilan/etape/1")
     assert response.headers["Location"].endswith("/bilan/au-revoir")
     assert tablet.get("/bilan/etape/1").status_code == 404
+
+
+def test_changing_person_after_sending_ends_at_once(tablet):
+    for number in range(1, 6):
+        _post_step(tablet, number, COMPLETE[number])
+    response = post_form(tablet, "/bilan/terminer", page_url="/bilan/envoye")
+    assert response.headers["Location"].endswith("/bilan/au-revoir")
+    assert tablet.get("/bilan/envoye").status_code == 404
 
 
 def test_out_of_range_step_is_a_404(tablet):
@@ -257,3 +274,79 @@ def test_the_helper_marker_cannot_change_once_locked(tablet, demo):
     response = tablet.post("/bilan/aide", data={"csrf_token": token, "aide": "oui"})
     assert response.status_code == 409
     assert _response(demo, tablet.participant_id).assisted_by_id is None
+
+
+# Answers a tablet kept offline for someone whose session is over ----------------------------
+
+def _keep(client, owner, answers):
+    """What tablet.js sends for answers it kept: from any page, with its own session's token."""
+    assert 'name="csrf-token"' in client.get("/bilan/au-revoir").get_data(as_text=True)
+    return client.post("/bilan/reponses-gardees", json={"owner": owner, "answers": answers},
+                       headers={"X-CSRFToken": csrf_for(client)})
+
+
+def test_kept_answers_reach_their_owner_from_any_session(demo):
+    participant_id, _ = _participant(demo, index=3)
+    with demo.app_context():
+        owner = bilan.keeper_token(db.session.get(Participant, participant_id))
+    tablet = demo.test_client()  # no bilan open: the goodbye page of a shared tablet
+    saved = _keep(tablet, owner, {"satisfaction_globale": 2, "talents": ["calme", "inconnu"]})
+    assert saved.status_code == 200
+    assert list(saved.get_json()["errors"]) == ["talents"]  # refused for good, not retried
+    assert _response(demo, participant_id).answers == {"satisfaction_globale": 2}
+
+
+def test_kept_answers_with_a_forged_or_stale_owner_store_nothing(demo):
+    participant_id, _ = _participant(demo, index=3)
+    with demo.app_context():
+        owner = bilan.keeper_token(db.session.get(Participant, participant_id))
+    tablet = demo.test_client()
+    forged = [owner[:-2] + ("AA" if not owner.endswith("AA") else "BB"),
+              f"{participant_id + 1}-{owner.split('-', 1)[1]}", "12", "x-y", "9" * 40 + "-a",
+              "1-\udcff" * 3, owner + "x"]
+    for bad in forged:
+        refused = _keep(tablet, bad, {"satisfaction_globale": 2})
+        assert refused.status_code == 404, bad
+        assert "rien n'a été enregistré" in refused.get_json()["error"]
+    for body in ({"owner": owner}, {"owner": 3, "answers": {}}, {"answers": {}}, [owner]):
+        assert tablet.post("/bilan/reponses-gardees", json=body,
+                           headers={"X-CSRFToken": csrf_for(tablet)}).status_code == 400
+    assert _response(demo, participant_id) is None
+
+
+def test_kept_answers_of_a_locked_stage_wait_and_the_team_is_told(demo, team):
+    participant_id, _ = _participant(demo, index=3)
+    with demo.app_context():
+        person = db.session.get(Participant, participant_id)
+        owner = bilan.keeper_token(person)
+        person.stage.bilans_locked_at = datetime.now(timezone.utc)
+        db.session.commit()
+    tablet = demo.test_client()
+    assert _keep(tablet, owner, {"satisfaction_globale": 2}).status_code == 409
+    waiting = _response(demo, participant_id)
+    assert waiting.answers == {} and waiting.waiting_on_tablet_since is not None
+    page = team.get("/equipe/stages/2/bilans").get_data(as_text=True)
+    assert "1 bilan a des réponses en attente sur une tablette" in page
+    assert "Réponses en attente sur une tablette" in page
+    with demo.app_context():
+        db.session.get(Stage, 2).bilans_locked_at = None
+        db.session.commit()
+    assert _keep(tablet, owner, {"satisfaction_globale": 2}).status_code == 200
+    arrived = _response(demo, participant_id)
+    assert arrived.answers == {"satisfaction_globale": 2}
+    assert arrived.waiting_on_tablet_since is None
+    assert "en attente sur une tablette" not in team.get("/equipe/stages/2/bilans").get_data(as_text=True)
+
+
+def test_sent_back_for_a_missing_answer_the_step_shows_it_in_red(tablet):
+    for number in range(1, 5):
+        _post_step(tablet, number, COMPLETE[number])
+    _autosave(tablet, {"isolement_rompu": None})  # emptied since, from another page
+    refused = _post_step(tablet, 5, COMPLETE[5])
+    assert refused.headers["Location"].endswith("/bilan/etape/2?manque=1")
+    page = tablet.get("/bilan/etape/2?manque=1")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Il manque encore des réponses ici." in html
+    assert html.count("question--error") == 1 and 'id="question-isolement_rompu"' in html
+    assert 'class="question question--error" id="question-isolement_rompu"' in html

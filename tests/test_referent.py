@@ -1,5 +1,6 @@
 """The referent's follow-up page over HTTP: only their participants, autosave, submit, bad input."""
 import html as html_lib
+import re
 from datetime import timedelta
 
 from sqlalchemy import event, func, select, update
@@ -103,10 +104,10 @@ def test_autosave_then_resume_from_the_same_link(sent):
     saved = client.post(f"{url}/brouillon", headers={"X-CSRFToken": token},
                         json={"cards": {alex: {"situation": "emploi", "apport_stage": 3}},
                               "referent": {"suggestions": "Plus de visites."}})
-    assert saved.status_code == 200 and saved.get_json() == {"errors": {}}
+    assert saved.status_code == 200 and saved.get_json() == {"errors": {}, "gone": []}
     again = _text(sent.test_client().get(url))  # another device, same link
     assert f'name="p{alex}-situation" value="emploi" checked' in again
-    assert "Plus de visites." in again
+    assert "Plus de visites." in _text(sent.test_client().get(f"{url}?personne=avis"))
     assert _part_a(sent, "Alex").submitted_at is None
 
 
@@ -119,10 +120,10 @@ def test_submit_one_card_then_everything_then_thanks(sent):
     assert "Cette question attend une réponse." in _text(missing)
     assert _part_a(sent, "Alex").submitted_at is None
     done = _post(client, url, {f"p{alex}-{k}": v for k, v in COMPLETE.items()}, f"envoyer-{alex}")
-    assert done.status_code == 302 and f"#carte-{sam}" in done.headers["Location"]
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"?personne={sam}")
     assert _part_a(sent, "Alex").answers["apport_stage"] == 4
     lost = _post(client, url, {}, f"perdu-{sam}")
-    assert lost.status_code == 302 and "#votre-avis" in lost.headers["Location"]
+    assert lost.status_code == 302 and lost.headers["Location"].endswith("?personne=avis")
     assert _part_a(sent, "Sam").answers == {"situation": "perdu_de_vue"}
     final = _post(client, url, {"b-nouvelles_methodes": "oui", "b-participer_prochain": "non"}, "tout")
     assert final.status_code == 302 and final.headers["Location"].endswith("/merci")
@@ -211,3 +212,80 @@ def test_unknown_link_is_a_french_404_and_expired_a_410_until_reopened(sent, aut
                        page_url="/equipe/stages/1/suivi")
     assert reopen.status_code == 302
     assert client.get(url).status_code == 200
+
+
+def test_one_person_at_a_time_with_who_is_done_at_the_top(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    alex, sam = _pid(sent, "Alex"), _pid(sent, "Sam")
+    first = _text(client.get(url))
+    # The summary names everyone; only the first person still to answer has questions.
+    for name in ("Alex", "Sam", "Votre avis"):
+        assert f'<span class="people-step-name">{name}</span>' in first
+    assert f'name="p{alex}-situation"' in first and f'name="p{sam}-situation"' not in first
+    assert 'name="b-suggestions"' not in first
+    assert first.index(f'name="p{alex}-situation"') < first.index(f'name="p{alex}-nouvelles"')
+    assert "Perdu·e de vue" in first and first.count("Perdu·e de vue") == 1  # once: a situation
+    other = _text(client.get(f"{url}?personne={sam}"))
+    assert f'name="p{sam}-situation"' in other and f'name="p{alex}-situation"' not in other
+    assert 'name="b-suggestions"' in _text(client.get(f"{url}?personne=avis"))
+    assert f'name="p{alex}-situation"' in _text(client.get(f"{url}?personne=nimporte"))
+
+
+def test_lost_from_sight_drops_the_observations_and_sends_with_the_situation_alone(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    alex = _pid(sent, "Alex")
+    observed = {f"p{alex}-{k}": v for k, v in COMPLETE.items()}
+    assert _post(client, url, observed, "enregistrer").status_code == 302
+    page = _text(client.get(url))
+    assert page.count("data-unless-lost hidden") == 0
+    lost = _post(client, url, {f"p{alex}-situation": "perdu_de_vue", f"p{alex}-nouvelles": "non"},
+                 f"envoyer-{alex}")
+    assert lost.status_code == 302
+    response = _part_a(sent, "Alex")
+    assert response.submitted_at is not None
+    assert response.answers == {"situation": "perdu_de_vue", "nouvelles": "non",
+                                "commentaire": "Entrée en CAP."}
+    again = _text(client.get(f"{url}?modifier={alex}"))
+    assert again.count("data-unless-lost hidden") == 4  # sector and the three observations
+
+
+def _move_to_paul(app, first_name):
+    with app.app_context():
+        person = db.session.scalar(select(Participant).where(Participant.first_name == first_name))
+        person.referent = db.session.scalar(select(Referent).where(
+            Referent.email == "paul@example.org"))
+        db.session.commit()
+
+
+def test_a_person_moved_to_another_referent_is_skipped_and_the_rest_saved(sent):
+    url, _ = _link(sent, "nadia@example.org")
+    client = sent.test_client()
+    alex, sam = str(_pid(sent, "Alex")), str(_pid(sent, "Sam"))
+    page = client.get(url)
+    shown = html_lib.unescape(re.search(r'name="cartes" value="([^"]+)"', _text(page)).group(1))
+    token = csrf_token(page)
+    _move_to_paul(sent, "Alex")  # the team changes Alex's referent while the page is open
+    saved = client.post(f"{url}/brouillon", headers={"X-CSRFToken": token},
+                        json={"cards": {alex: {"situation": "emploi"}, sam: {"situation": "stage"}},
+                              "cartes": shown})
+    assert saved.status_code == 200 and saved.get_json()["gone"] == [alex]
+    assert _part_a(sent, "Sam").answers == {"situation": "stage"}
+    assert _part_a(sent, "Alex") is None
+    # The same through the form: Alex's fields are skipped and the referent is told.
+    posted = _post(client, url, {"cartes": shown, f"p{alex}-situation": "emploi",
+                                 f"p{sam}-nouvelles": "oui"}, f"envoyer-{alex}")
+    assert posted.status_code == 302
+    told = _text(client.get(posted.headers["Location"]))
+    assert "n'est plus dans votre liste" in told
+    assert _part_a(sent, "Sam").answers == {"situation": "stage", "nouvelles": "oui"}
+    assert _part_a(sent, "Alex") is None
+    # Without the page's list, or with one the page never gave, it is tampering: nothing stored.
+    for cartes in (None, shown.replace("~", "0~"), f"{alex}~" + "A" * 22):
+        body = {"cards": {alex: {"situation": "emploi"}, sam: {"situation": "emploi"}}}
+        if cartes:
+            body["cartes"] = cartes
+        refused = client.post(f"{url}/brouillon", headers={"X-CSRFToken": token}, json=body)
+        assert refused.status_code == 400, cartes
+    assert _part_a(sent, "Sam").answers == {"situation": "stage", "nouvelles": "oui"}

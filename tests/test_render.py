@@ -135,7 +135,8 @@ def test_each_page_keeps_its_own_label_button_and_choices():
                                       label="Des nouvelles de Alex ?")
     assert "Des nouvelles de Alex ?" in referent and "Écouter" not in referent
     tablet = render.render_question(SCALE, "humeur", None, speak=True)
-    assert 'data-say="Ça va ?. Une face par réponse."' in tablet and "Écouter" in tablet
+    assert ('data-say="Ça va ? Une face par réponse. Les réponses : Pas du tout. Plutôt non. '
+            'Plutôt oui. Tout à fait."') in tablet and "Écouter" in tablet
     assert tablet.count('class="picto"') == 4
     slots = (("lun-am", "Lundi matin : Accueil"), ("mar-pm", "Mardi après-midi : Visite"))
     programme = render.render_question(PROGRAMME, "activites", ["mar-pm"], activities=slots)
@@ -201,9 +202,13 @@ def test_the_referent_page_renders_through_the_one_renderer(app, counted):
         url = f"/suivi/{progress.link_token(invitation)}"
     page = app.test_client().get(url).get_data(as_text=True)
     assert _count_questions(page) == len(calls) > 0
-    assert any(name.startswith("b-") for name in calls)
+    assert all(name.startswith("p") for name in calls)  # one person at a time
     assert "Avez-vous eu des nouvelles de Alex depuis le stage ?" in page
     assert "Écouter" not in page
+    calls.clear()
+    opinion = app.test_client().get(f"{url}?personne=avis").get_data(as_text=True)
+    assert _count_questions(opinion) == len(calls) > 0
+    assert all(name.startswith("b-") for name in calls)
 
 
 def test_a_tablet_post_without_ticks_still_means_no_answer(demo):
@@ -261,3 +266,19 @@ def test_one_getter_of_the_bilan_link_days(demo):
     with demo.app_context():
         demo.config["BILAN_LINK_DAYS"] = 12
         assert bilan.link_days() == 12
+
+
+def test_the_tablet_shows_activities_as_cards_and_reads_their_whole_titles():
+    long_title = "Visite technique du théâtre et rencontre avec le régisseur général du lieu"
+    slots = (("lun-am", "Lundi matin", "Accueil", "atelier"),
+             ("jeu-pm", "Jeudi après-midi", long_title, "visite"),
+             ("x", "Vendredi soir", "<b>Fête</b>", "inconnu"))
+    html = render.render_question(PROGRAMME, "activites", ["jeu-pm"], activities=slots, speak=True,
+                                  optional="(si vous voulez)")
+    assert html.count('class="tick activity"') == 3 and html.count("picto--kind") == 3
+    assert '<span class="activity-when">Jeudi après-midi</span>' in html
+    assert f'<span class="activity-title">{long_title}</span>' in html  # whole; CSS cuts it
+    assert "&lt;b&gt;Fête&lt;/b&gt;" in html and "<b>" not in html
+    assert [a["value"] for a in Elements(html).checked()] == ["jeu-pm"]
+    assert f"Jeudi après-midi : {long_title}." in html  # in what "Écouter" reads
+    assert '<span class="optional">(si vous voulez)</span>' in html and "facultatif" not in html

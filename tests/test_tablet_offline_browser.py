@@ -1,5 +1,5 @@
-"""The tablet bilan in a real Chromium without network: nothing is lost, and "Terminer" leaves
-nothing of the participant on the tablet.
+"""The tablet bilan in a real Chromium without network: nothing is lost, and "Changer de
+personne" leaves nothing of the participant on the tablet.
 
 As in test_tablet_browser.py: a participant's link of the demo sport stage, both orientations,
 the database read back after each step, screenshots in tests/artifacts/.
@@ -8,7 +8,8 @@ import pytest
 
 from tests.support.browser import SAVED, answer, pending_keys, wait_saved
 from tests.support.tablet import (
-    TABLET_SCREENS, at_step, checked_values, next_step, start, status_text, step_path, wait_status,
+    TABLET_SCREENS, at_step, change_person, checked_values, finish_button, next_step, start,
+    status_text, step_path, wait_status,
 )
 
 pytestmark = [pytest.mark.browser,
@@ -78,7 +79,7 @@ def test_terminer_leaves_nothing_on_the_tablet(tab, tab_context, person, shots):
                              localStorage.setItem('bilan-pending:other', '{"obj_confiance": 3}');
                              sessionStorage.setItem('etape', '1'); }""")
 
-    tab.locator("header.tablet-bar").get_by_role("button", name="Terminer").tap()
+    change_person(tab)
     tab.wait_for_url("**/bilan/au-revoir")
     assert tab.get_by_role("heading", level=1).inner_text() == "À bientôt !"
     shots.take(tab, "2-au-revoir")
@@ -107,8 +108,8 @@ def test_terminer_without_network_waits_and_loses_nothing(tab, tab_context, pers
     answer(tab, "experience_groupe", "nsp")
     wait_status(tab, "offline", "Hors ligne")
 
-    finish = tab.locator("header.tablet-bar").get_by_role("button", name="Terminer")
-    finish.tap()
+    finish = finish_button(tab)
+    change_person(tab)
     wait_status(tab, "offline", "Pas de réseau")
     shots.take(tab, "1-terminer-sans-reseau")
     # The tablet stays on the bilan and keeps what the server does not have yet.
@@ -120,7 +121,7 @@ def test_terminer_without_network_waits_and_loses_nothing(tab, tab_context, pers
     tab_context.set_offline(False)
     wait_saved(tab)
     assert someone.answers() == {"satisfaction_globale": 3, "experience_groupe": "nsp"}
-    finish.tap()
+    change_person(tab)
     tab.wait_for_url("**/bilan/au-revoir")
     assert tab.evaluate("() => localStorage.length + sessionStorage.length") == 0
     assert tab.goto(f"{site}{step_path(1)}").status == 404
@@ -128,19 +129,19 @@ def test_terminer_without_network_waits_and_loses_nothing(tab, tab_context, pers
 
 
 def test_terminer_without_network_on_the_welcome_page(tab, tab_context, person, shots):
-    """No bilan form here: Terminer still waits for the network, and its button stays."""
+    """No bilan form here: "Changer de personne" still waits for the network, and stays."""
     someone = person(6)
     tab.goto(someone.link)
     tab.wait_for_url("**/bilan/etape/0")
     tab_context.set_offline(True)
-    finish = tab.locator("header.tablet-bar").get_by_role("button", name="Terminer")
-    finish.tap()
+    finish = finish_button(tab)
+    change_person(tab)
     wait_status(tab, "offline", "Pas de réseau")
     shots.take(tab, "1-accueil-sans-reseau")
     assert tab.url.endswith(step_path(0))
     assert finish.is_visible()
 
     tab_context.set_offline(False)
-    finish.tap()
+    change_person(tab)
     tab.wait_for_url("**/bilan/au-revoir")
     assert someone.first_name not in tab.content()

@@ -2,7 +2,7 @@
 and the team's calls about absences.
 
 Revision ID: 0018
-Revises: 0008
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op

@@ -7,6 +7,10 @@ built once per (question, field name, label, …) and kept; a request joins the 
 referent's page repeats each question for every participant, and rendering it in Jinja was the
 largest part of the pages' CPU (bench/README.md).
 
+On the tablet (`speak`), "Écouter" reads the question, its help and its choices; the stage's
+activities (`activities` given as (key, when, title, kind) quadruples) are compact cards with the
+day and a pictogram of the kind of half-day, their long titles cut on screen, read whole.
+
 Field names and ids: `name` is the posted field ("satisfaction_globale", "p12-situation"); the
 inputs' ids are `id_prefix` + the name (+ "-<n>" for each option). A tick list carries a hidden
 "<name>--present" marker, since a list with nothing ticked posts nothing: the reader
@@ -22,6 +26,7 @@ from markupsafe import Markup, escape
 from questionnaires.engine.answers import MULTIPLE, PRESENT
 from questionnaires.engine.definitions import MAX_LENGTH, Choice, Question
 from questionnaires.engine.pictograms import SPEAKER, face, yes_no
+from questionnaires.engine.pictograms import slot_kind as kind_picto
 from questionnaires.text import CONTROL
 
 RADIO_TYPES = ("echelle4", "oui_non_nsp", "choix")
@@ -50,17 +55,20 @@ class _Parts:
 
 def render_question(question: Question, name: str, value=None, *, error: str | None = None,
                     shown: bool = True, label: str | None = None, id_prefix: str = "",
-                    speak: bool = False, rows: int = 5, activities: tuple = ()) -> Markup:
+                    speak: bool = False, rows: int = 5, activities: tuple = (),
+                    optional: str = "(facultatif)") -> Markup:
     """The question's fieldset, `value` filled in.
 
     `value` is what the page shows: the stored answer, or what was posted when a post is
     refused. `label` replaces the question's own (the referent's, with the participant's first
     name); `id_prefix` keeps the referent's ids ("champ-…"); `speak` adds the tablet's "Écouter"
     button; `rows` sizes a long text box (the referent's page is denser); `activities` are the
-    stage's (slot key, label) pairs, the options of an "activites" question.
+    stage's (slot key, label) pairs, the options of an "activites" question, or its
+    (slot key, when, title, kind) quadruples to show them as cards; `optional` marks a question
+    that may be left blank (the tablet says it in plainer words).
     """
     parts = _parts(question, name, question.label if label is None else label,
-                   id_prefix + name, speak, rows, tuple(activities))
+                   id_prefix + name, speak, rows, tuple(activities), optional)
     html = ['<fieldset class="question question--error"' if error else '<fieldset class="question"',
             parts.attributes]
     if error:
@@ -94,7 +102,7 @@ def _checked(kind: str, value):
 
 @lru_cache(maxsize=4096)
 def _parts(question: Question, name: str, label: str, field_id: str, speak: bool, rows: int,
-           activities: tuple) -> _Parts:
+           activities: tuple, optional: str) -> _Parts:
     """The unchanging HTML of a question; kept, a page asks for it on every request."""
     kind, ename, eid = question.type, escape(name), escape(field_id)
     error_id = f"erreur-{ename}"
@@ -105,17 +113,24 @@ def _parts(question: Question, name: str, label: str, field_id: str, speak: bool
         attributes += f' data-shown-if="{escape(str(_JSON(rule)))}"'
     top = ('<legend>\n'
            f'<span class="question-text">{escape(label)}</span>\n'
-           + ('' if question.required else '<span class="optional">(facultatif)</span>\n')
+           + ('' if question.required else f'<span class="optional">{escape(optional)}</span>\n')
            + '</legend>\n')
     if speak:
-        say = escape(question.label + (f". {question.help}" if question.help else ""))
-        top += (f'<button type="button" class="speak" data-say="{say}" hidden>{SPEAKER} '
-                '<span>Écouter</span></button>\n')
+        top += (f'<button type="button" class="speak" data-say="{escape(_said(question, activities))}"'
+                f' hidden>{SPEAKER} <span>Écouter</span></button>\n')
     if question.help:
         top += f'<p class="help">{escape(question.help)}</p>\n'
     opening, options, closing = _body(question, ename, eid, escape(label), rows, activities)
     return _Parts(attributes, top, error_id, opening, options, closing + '</fieldset>\n',
                   text=kind in MAX_LENGTH)
+
+
+def _said(question: Question, activities: tuple) -> str:
+    """What "Écouter" reads: the question, its help, then each choice in full."""
+    choices = [choice.label for choice in question.fixed_choices()] if question.type != "activites" \
+        else [f"{item[1]} : {item[2]}" if len(item) == 4 else item[1] for item in activities]
+    said = question.label + (f" {question.help}" if question.help else "")
+    return said + (" Les réponses : " + ". ".join(choices) + "." if choices else "")
 
 
 def _body(question: Question, name: str, eid: str, label: str, rows: int, activities: tuple):
@@ -126,11 +141,14 @@ def _body(question: Question, name: str, eid: str, label: str, rows: int, activi
                         for i, choice in enumerate(question.fixed_choices()))
         return f'<div class="choices choices--{escape(kind)}">\n', options, '</div>\n'
     if kind in MULTIPLE:
+        marker = f'<input type="hidden" name="{name}{PRESENT}" value="1">\n'
+        if kind == "activites" and activities and len(activities[0]) == 4:
+            options = tuple(_card(item, name, f"{eid}-{i}") for i, item in enumerate(activities))
+            return marker + '<div class="ticks ticks--cards">\n', options, '</div>\n'
         choices = (question.choices if kind == "choix_multiples"
                    else tuple(Choice(key, text) for key, text in activities))
         options = tuple(_tick(choice, name, f"{eid}-{i}") for i, choice in enumerate(choices))
         empty = '' if options else '<p class="help">Aucun choix disponible.</p>\n'
-        marker = f'<input type="hidden" name="{name}{PRESENT}" value="1">\n'
         return marker + '<div class="ticks">\n', options, empty + '</div>\n'
     if kind == "consentement":
         option = ("y", f'<label class="tick tick--consent" for="{eid}"><input class="tick-input" '
@@ -162,3 +180,16 @@ def _tick(choice: Choice, name: str, eid: str) -> tuple[str, str, str]:
     after = ('><span class="tick-box" aria-hidden="true"></span>'
              f'<span>{escape(choice.label)}</span></label>\n')
     return str(choice.value), before, after
+
+
+def _card(activity: tuple, name: str, eid: str) -> tuple[str, str, str]:
+    """An activity as a card: tick, pictogram of its kind, day, title (cut on screen, whole in
+    the label that is read)."""
+    key, when, title, slot_kind = activity
+    before = (f'<label class="tick activity" for="{eid}"><input class="tick-input" type="checkbox" '
+              f'id="{eid}" name="{name}" value="{escape(key)}"')
+    after = ('><span class="tick-box" aria-hidden="true"></span>'
+             f'{kind_picto(slot_kind)}<span class="activity-text">'
+             f'<span class="activity-when">{escape(when)}</span> '
+             f'<span class="activity-title">{escape(title)}</span></span></label>\n')
+    return str(key), before, after

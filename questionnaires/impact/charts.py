@@ -58,6 +58,7 @@ def bar_chart(title: str, bars: list[tuple[str, float | None, str]], maximum: fl
     return Chart(title, bars, top, Markup(svg), unit)
 
 
+
 def ratio_bar(label: str, value) -> tuple[str, float | None, str]:
     """A bar for a {"n", "of"} figure, as a percentage with its numbers ("n / of" first)."""
     if not isinstance(value, dict) or not value["of"]:

@@ -135,6 +135,9 @@ class Response(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     #: Index of the last section reached, so that reopening a link resumes there
     resume_section: Mapped[int] = mapped_column(default=0)
+    #: bilan-individuel: since when a tablet holds answers it could not send (the bilans were
+    #: locked); cleared when answers arrive again. The team's bilans page says so.
+    waiting_on_tablet_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Creation and last change, for the team's "en cours" status
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -34,6 +34,32 @@ def link_url(participant: Participant, public_url: str) -> str:
     return public_url.rstrip("/") + LINK_PATH.format(token=link_token(participant))
 
 
+#: Purpose of the keeper token (tokens.make_token): whose answers a tablet keeps offline
+KEEPER = "reponses-gardees"
+
+
+def keeper_token(participant: Participant) -> str:
+    """What a tablet writes beside answers it keeps offline: whose they are, signed.
+
+    Any later session on that tablet sends them with it (`find_by_keeper`), even if this
+    participant never comes back to it. It only lets answers in, never read anything, and it
+    names the participant by id, so a link made anew meanwhile does not orphan them.
+    """
+    return f"{participant.id}-{tokens.make_token(KEEPER, str(participant.id))}"
+
+
+def find_by_keeper(token) -> Participant | None:
+    """The participant a keeper token names, if it is genuine (and they were not erased)."""
+    if not isinstance(token, str) or len(token) > tokens.MAX_TOKEN_LENGTH or "-" not in token:
+        return None
+    number, _, signature = token.partition("-")
+    if not (number.isascii() and number.isdigit() and len(number) <= 12 and signature.isascii()) \
+            or not tokens.confirms(KEEPER, signature, number):
+        return None
+    participant = db.session.get(Participant, int(number))
+    return participant if participant is not None and participant.anonymised_at is None else None
+
+
 def link_days() -> int:
     """How many days a bilan link works after the stage (BILAN_LINK_DAYS, config.py)."""
     return current_app.config["BILAN_LINK_DAYS"]
@@ -185,6 +211,25 @@ _WRITE_ANSWERS = (
     update(Response.__table__).where(Response.__table__.c.id == bindparam("response_id"))
     .values(answers=bindparam("answers"),
             **{column: bindparam(column) for column in facts_of({})}))
+
+
+def missing_in(response: Response, questions, activity_keys) -> dict:
+    """Required answers of `questions` (one section) the bilan still lacks, by question."""
+    answers = response.answers or {}
+    _, errors = validate_answers(questions, answers, activity_keys, complete=True, known=answers)
+    return errors
+
+
+def answers_waiting(response: Response, now: datetime) -> None:
+    """A tablet holds answers of this bilan it cannot send (the bilans are locked)."""
+    if response.waiting_on_tablet_since is None:
+        response.waiting_on_tablet_since = now
+
+
+def answers_arrived(response: Response) -> None:
+    """Answers came in: no tablet is known to hold any more."""
+    if response.waiting_on_tablet_since is not None:
+        response.waiting_on_tablet_since = None
 
 
 def submit(response: Response, now: datetime | None = None) -> dict:

@@ -10,7 +10,7 @@ from questionnaires.web.errors import render_error
 from questionnaires.extensions import db
 from questionnaires.web.forms import FrenchForm, posted_json
 from questionnaires.engine.answers import is_shown, read_answers, redisplayed
-from questionnaires.stages.programme import activity_choices
+from questionnaires.stages.programme import activity_cards
 
 bp = Blueprint("participant", __name__)
 
@@ -18,6 +18,7 @@ bp = Blueprint("participant", __name__)
 SESSION_KEY = "bilan_nonce"
 LOCKED = ("Les bilans de ce stage sont clos : vos réponses sont bien enregistrées et ne peuvent "
           "plus être modifiées. Pour toute question, adressez-vous à l'équipe.")
+UNREADABLE = "Réponses illisibles : rechargez la page."
 
 
 @bp.route("/b/<token>")
@@ -66,10 +67,13 @@ def step(number: int):
     section = sections[number - 1]
     # The programme is read only for a section that asks about it (one query less elsewhere).
     asks_activities = any(q.type == "activites" for q in section.questions)
-    choices = activity_choices(participant.stage) if asks_activities else []
+    choices = activity_cards(participant.stage) if asks_activities else []
     form = FrenchForm()  # the CSRF token only: the questions are written by render_question
     displayed = response.answers or {}
     errors = {}
+    if request.method == "GET" and request.args.get("manque") and not locked:
+        # Sent back here because the bilan lacks answers: show which, in red.
+        errors = bilan.missing_in(response, section.questions, [c[0] for c in choices])
     if request.method == "POST":
         if locked:
             return render_error(409, "Bilan clos", LOCKED)
@@ -82,7 +86,7 @@ def step(number: int):
         displayed = redisplayed(displayed, raw)
         errors = bilan.save_answers(response, raw, section.questions,
                                     complete=action != "precedent",
-                                    activity_keys=[key for key, _ in choices],
+                                    activity_keys=[card[0] for card in choices],
                                     definition=definition)
         db.session.commit()
         if action == "precedent":
@@ -99,7 +103,8 @@ def step(number: int):
         section=section, number=number, total=len(sections), form=form, errors=errors,
         displayed=displayed, activities=choices, answers=response.answers, locked=locked,
         is_shown=is_shown, submitted=response.submitted_at is not None,
-    ), 422 if errors else 200
+        unsent=response.submitted_at is None, keeper=bilan.keeper_token(participant),
+    ), 422 if errors and request.method == "POST" else 200
 
 
 def _advance(response, number: int, total: int):
@@ -127,7 +132,8 @@ def _welcome(participant, response, definition, locked: bool):
     """The first screen: who is filling in, and with whose help."""
     return render_template("participant/welcome.html", participant=participant,
                            response=response, definition=definition, locked=locked,
-                           form=FrenchForm(), total=len(definition.sections))
+                           form=FrenchForm(), total=len(definition.sections),
+                           unsent=response.submitted_at is None)
 
 
 @bp.route("/bilan/aide", methods=["POST"])
@@ -138,9 +144,12 @@ def assisted():
         return render_error(409, "Bilan clos", LOCKED)
     if not FrenchForm().validate_on_submit():
         return render_error(400, "Formulaire expiré", "Rechargez la page et recommencez.")
-    helped = request.form.get("aide") == "oui" and participant.referent is not None
-    response.assisted_by = participant.referent if helped else None
-    db.session.commit()
+    # "Commencer" without a choice keeps what was said before (nothing is chosen for them).
+    choice = request.form.get("aide")
+    if choice in ("oui", "non"):
+        helped = choice == "oui" and participant.referent is not None
+        response.assisted_by = participant.referent if helped else None
+        db.session.commit()
     return redirect(url_for("participant.step", number=request.form.get("suite", 1, type=int)))
 
 
@@ -149,12 +158,16 @@ def autosave():
     """Autosave of changed answers (JSON); valid answers are kept even if others are not."""
     participant, response, definition = _current()
     if participant.stage.bilans_locked_at is not None:
+        # The tablet keeps them: tell the team a tablet holds answers it cannot send.
+        bilan.answers_waiting(response, clock.utcnow())
+        db.session.commit()
         return jsonify(error=LOCKED), 409
     payload = posted_json()
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
-        return jsonify(error="Réponses illisibles : rechargez la page."), 400
+        return jsonify(error=UNREADABLE), 400
     errors = bilan.autosave(response, answers, definition)
+    bilan.answers_arrived(response)
     db.session.commit()
     # The definition read before the commit: reading it from the response now would reload
     # the expired row (one more query per autosave).
@@ -176,9 +189,49 @@ def sent():
 
 @bp.route("/bilan/terminer", methods=["POST"])
 def finish():
-    """End the tablet session: nothing of this participant stays for the next one."""
+    """End the tablet session: nothing of this participant stays for the next one.
+
+    A bilan not sent yet is asked about first ("Arrêter quand même ?"): the page's script asks
+    in a dialog and posts `confirme`; without script this page asks. The answers stay saved.
+    """
+    participant, response = bilan.session_rows(session.get(SESSION_KEY))
+    if participant is not None and request.form.get("confirme") != "oui" \
+            and (response is None or response.submitted_at is None):
+        return render_template("participant/finish.html", participant=participant,
+                               form=FrenchForm(), unsent=True)
     session.clear()
     return redirect(url_for("participant.goodbye"))
+
+
+@bp.route("/bilan/reponses-gardees", methods=["POST"])
+def kept_answers():
+    """Answers a tablet kept offline for someone whose session is over (JSON).
+
+    {"owner": keeper token, "answers": {...}}: any page of the tablet sends them once online,
+    whoever uses it now. 404 tells the tablet to forget answers nobody can receive; 409 (the
+    bilans are locked) to keep them, and the team sees that a tablet holds some.
+    """
+    payload = posted_json()
+    owner = payload.get("owner") if isinstance(payload, dict) else None
+    answers = payload.get("answers") if isinstance(payload, dict) else None
+    if not isinstance(answers, dict) or not isinstance(owner, str):
+        return jsonify(error=UNREADABLE), 400
+    participant = bilan.find_by_keeper(owner)
+    if participant is None:
+        return jsonify(error="Ces réponses ne correspondent à aucun bilan : rien n'a été "
+                             "enregistré."), 404
+    if not answers:
+        return jsonify(errors={})  # nothing to keep: no draft made for it
+    response = bilan.draft_for(participant)
+    if participant.stage.bilans_locked_at is not None:
+        bilan.answers_waiting(response, clock.utcnow())
+        db.session.commit()
+        return jsonify(error=LOCKED), 409
+    definition = bilan.definition_of(response)
+    errors = bilan.autosave(response, answers, definition)
+    bilan.answers_arrived(response)
+    db.session.commit()
+    return jsonify(errors=errors)
 
 
 @bp.route("/bilan/au-revoir")

@@ -20,7 +20,13 @@ from questionnaires.followups.settings import Settings
 from questionnaires.models import FollowupHandover, FollowupInvitation, Participant, Response
 
 #: What a referent who lost sight of someone can still tell; the observations are dropped
+#: (and hidden on the page as soon as "perdu de vue" is chosen)
 KEPT_WHEN_LOST = ("nouvelles", "commentaire")
+#: The question the page asks first about someone: choosing a situation answers "des nouvelles ?"
+#: as well (oui; non for "perdu de vue"), which the referent may still change
+FIRST = "situation"
+#: Purpose of the signed list of the people a page showed (tokens.make_token)
+SHOWN = "suivi-cartes"
 
 
 @dataclass
@@ -79,6 +85,38 @@ def questions(response_or_none, participant) -> list:
         "participant" if participant is not None else "referent")
 
 
+def on_page(questions_) -> list:
+    """Part A in the page's order: the situation (and what depends on it) first."""
+    first = [q for q in questions_ if q.id == FIRST or (q.shown_if and q.shown_if[0] == FIRST)]
+    return first + [q for q in questions_ if q not in first]
+
+
+def hidden_when_lost(question) -> bool:
+    """Whether the page hides a part A question once the person is "perdu de vue"."""
+    return question.id not in KEPT_WHEN_LOST and question.id != FIRST
+
+
+def shown_token(invitation: FollowupInvitation, participant_ids) -> str:
+    """The people a page shows, signed: "12.15~<token>".
+
+    Sent back with every save, it tells a person the team moved to another referent while the
+    page was open (in the list, no longer followed: that card is skipped, the rest is saved)
+    from an id the page never showed (tampering: the whole request is refused).
+    """
+    ids = ".".join(str(i) for i in sorted(participant_ids))
+    return f"{ids}~{tokens.make_token(SHOWN, f'{invitation.id}:{ids}')}"
+
+
+def shown_ids(invitation: FollowupInvitation, value) -> set[str]:
+    """The participant ids a genuine `shown_token` names (none for anything else)."""
+    if not isinstance(value, str) or len(value) > 2000 or "~" not in value or not value.isascii():
+        return set()
+    ids, _, signature = value.rpartition("~")
+    if not tokens.confirms(SHOWN, signature, f"{invitation.id}:{ids}"):
+        return set()
+    return set(ids.split(".")) if ids else set()
+
+
 def shape_errors(questions_, raw: dict) -> dict:
     """Values of a shape no question takes (a list for a single choice, an object…)."""
     errors = {}
@@ -109,7 +147,12 @@ def save(invitation: FollowupInvitation, participant: Participant | None, raw: d
             if value is None and question_id in required:
                 del answers[question_id]
                 errors[question_id] = "Cette question attend une réponse."
-    response.answers = merge(response.answers or {}, answers)
+    merged = merge(response.answers or {}, answers)
+    if participant is not None and merged.get(FIRST) == LOST:
+        # "Perdu de vue": the observations are no longer asked, and stale ones must not count.
+        merged = {k: v for k, v in merged.items()
+                  if not any(q.id == k and hidden_when_lost(q) for q in asked)}
+    response.answers = merged
     return errors
 
 

@@ -1,15 +1,18 @@
 """Blueprint "referent": the 3-month follow-up, opened from the personal link of the mail.
 
 No login: the link is the key, and it stays in the address so the referent can come back to it
-from the mail on any device. Every participant id a request names must be one this referent
-follows in this stage; anything else refuses the whole request and stores nothing.
+from the mail on any device. The page shows one person at a time (`?personne=<id>`, or
+`avis` for the referent's own opinion), with who is done at the top. Every participant id a
+request names must be one this referent follows in this stage. One the page showed but the
+team has since moved to another referent is skipped, and the referent is told; an id the page
+never showed refuses the whole request and stores nothing.
 """
 import re
 from datetime import timedelta
 
 from flask import (
-    Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
-    url_for,
+    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+    request, url_for,
 )
 
 from questionnaires.followups import progress
@@ -31,6 +34,10 @@ ACTION = re.compile(r"^(envoyer|perdu|plus-referent|annuler-plus-referent)-(\d{1
 OPENING_PRECISION = timedelta(minutes=1)
 TAMPERED = ("Cette page contient une personne que vous ne suivez pas dans ce stage. Rien n'a été "
             "enregistré : rechargez la page depuis le lien de votre e-mail.")
+GONE = ("Une personne de cette page n'est plus dans votre liste : l'équipe l'a confiée à un autre "
+        "référent. Ses dernières réponses n'ont pas été enregistrées ; les autres, si.")
+#: `?personne=` for the referent's own opinion (part B)
+OPINION = "avis"
 
 
 def _error(code: int, title: str, message: str):
@@ -72,20 +79,35 @@ def _worth_saving(raw: dict, response) -> bool:
     return bool(raw) and (response is not None or any(v not in ("", None, []) for v in raw.values()))
 
 
+def _sort_out(invitation, cards: dict, named, shown_value) -> set | None:
+    """The named ids no longer followed but shown by the page (skipped), or None if one was
+    never shown (tampering)."""
+    unknown = {pid for pid in named if pid not in cards}
+    if unknown and not unknown <= replies.shown_ids(invitation, shown_value):
+        return None
+    return unknown
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def page(token: str):
-    """The stage in one line, one card per participant (part A), then part B."""
+    """The stage in one line, who is done, then one person's part A (or part B) at a time."""
     invitation = _invitation(token)
     now = utcnow()
     if request.method == "GET":
         _note_opening(invitation, now)
-        return _render(invitation, token, {}, editing=request.args.get("modifier", ""))
+        return _render(invitation, token, {}, editing=request.args.get("modifier", ""),
+                       current=request.args.get("personne", ""))
     cards = _cards_by_id(invitation)
     action = request.form.get("action", "enregistrer")
     named = [FIELD.match(k).group(1) for k in request.form if FIELD.match(k)]
     acted = ACTION.match(action)
-    if any(pid not in cards for pid in named) or (acted and acted.group(2) not in cards):
+    gone = _sort_out(invitation, cards, named + ([acted.group(2)] if acted else []),
+                     request.form.get("cartes"))
+    if gone is None:
         return _error(400, "Personne inconnue", TAMPERED)
+    if gone:
+        flash(GONE, "warning")
+        acted = None if acted and acted.group(2) in gone else acted
     errors: dict = {}
     for pid, card in cards.items():
         raw = read_answers(replies.questions(card.response, card.participant), request.form,
@@ -102,7 +124,7 @@ def page(token: str):
     errors = {key: found for key, found in errors.items() if found}
     if errors:
         return _render(invitation, token, errors, editing=",".join(errors)), 422
-    return _after_save(invitation, token)
+    return _after_save(invitation, token, acted.group(2) if acted else "")
 
 
 def _note_opening(invitation, now) -> None:
@@ -144,25 +166,40 @@ def _act(invitation, action: str, acted, errors: dict, now) -> None:
         errors["b"] = {**errors.get("b", {}), **replies.submit(invitation, None, now)}
 
 
-def _after_save(invitation, token: str):
-    """Next card still to answer, or the thank-you page once everything is sent."""
-    cards = progress.cards(invitation)
-    part_b = progress.part_b(invitation)
-    for card in cards:
+def _after_save(invitation, token: str, after: str = ""):
+    """The next person still to answer (after the one just sent), then part B, then thanks."""
+    cards, part_b = progress.cards_and_part_b(invitation)
+    ids = [str(card.participant.id) for card in cards]
+    start = ids.index(after) + 1 if after in ids else 0
+    for card in cards[start:] + cards[:start]:
         if not card.done:
-            return redirect(url_for("referent.page", token=token, _anchor=f"carte-{card.participant.id}"))
+            return redirect(url_for("referent.page", token=token, personne=card.participant.id))
     if part_b is None or part_b.submitted_at is None:
-        return redirect(url_for("referent.page", token=token, _anchor="votre-avis"))
+        return redirect(url_for("referent.page", token=token, personne=OPINION))
     return redirect(url_for("referent.thanks", token=token))
 
 
-def _render(invitation, token: str, errors: dict, editing: str = ""):
+def _current(cards, part_b, wanted: str) -> str:
+    """Whom the page shows: the one asked for, else the first still to answer, else part B."""
+    ids = [str(card.participant.id) for card in cards]
+    if wanted in ids or wanted == OPINION:
+        return wanted
+    return next((str(c.participant.id) for c in cards if not c.done),
+                OPINION if part_b is None or part_b.submitted_at is None or not ids else ids[0])
+
+
+def _render(invitation, token: str, errors: dict, editing: str = "", current: str = ""):
     editing_ids = set(str(editing).split(","))
     cards, part_b = progress.cards_and_part_b(invitation)
+    # A card asked to be edited (or sent back with errors) is the one shown.
+    wanted = str(current) or str(editing).split(",")[0]
+    current = _current(cards, part_b, OPINION if wanted == "b" else wanted)
     return render_template(
         "referent/page.html", invitation=invitation, stage=invitation.stage, token=token,
-        cards=cards, part_b=part_b, errors=errors, editing=editing_ids,
-        questions=replies.questions, label=replies.label, is_shown=is_shown,
+        cards=cards, part_b=part_b, errors=errors, editing=editing_ids, current=current,
+        questions=replies.questions, on_page=replies.on_page, label=replies.label,
+        is_shown=is_shown, hidden_when_lost=replies.hidden_when_lost, lost=progress.LOST,
+        shown=replies.shown_token(invitation, [c.participant.id for c in cards]),
         deadline=link_expires_on(invitation, Settings.current(), utcnow()),
     )
 
@@ -177,14 +214,17 @@ def autosave(token: str):
         return jsonify(error="Réponses illisibles : rechargez la page."), 400
     cards = _cards_by_id(invitation)
     given = payload.get("cards", {})
-    if any(pid not in cards or not isinstance(answers, dict) for pid, answers in given.items()):
+    gone = _sort_out(invitation, cards, list(given), payload.get("cartes"))
+    if gone is None or not all(isinstance(answers, dict) for answers in given.values()):
         return jsonify(error=TAMPERED), 400
     errors = {pid: replies.save(invitation, cards[pid].participant, answers)
-              for pid, answers in given.items()}
+              for pid, answers in given.items() if pid not in gone}
     if payload.get("referent"):
         errors["b"] = replies.save(invitation, None, payload["referent"])
     db.session.commit()
-    return jsonify(errors={key: found for key, found in errors.items() if found})
+    # The page skips the cards gone, says so, and stops sending their answers.
+    return jsonify(errors={key: found for key, found in errors.items() if found},
+                   gone=sorted(gone))
 
 
 @bp.route("/<token>/merci")

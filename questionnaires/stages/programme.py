@@ -10,8 +10,8 @@ from questionnaires.models.stage import period_rank
 from questionnaires.models.values import PERIODS
 
 
-#: The four columns activity_choices shows, in the programme's order; built once per process
-_PROGRAMME = (select(Slot.key, Slot.date, Slot.period, Slot.title)
+#: The columns activity_choices shows, in the programme's order; built once per process
+_PROGRAMME = (select(Slot.key, Slot.date, Slot.period, Slot.title, Slot.kind)
               .where(Slot.stage_id == bindparam("stage_id"))
               .order_by(Slot.date, period_rank(Slot.period)))
 
@@ -19,18 +19,21 @@ _PROGRAMME = (select(Slot.key, Slot.date, Slot.period, Slot.title)
 def activity_choices(stage: Stage) -> list[tuple[str, str]]:
     """The stage's programme as choices: (slot key, "Lundi matin : title").
 
-    Reads only the four columns it shows, unless the slots are already loaded: loading them
+    Reads only the columns it shows, unless the slots are already loaded: loading them
     brings each slot's venue and professionals too, and the tablet's section page and autosave
     ask for these choices on every request (bench/README.md).
     """
+    return [(key, f"{when} : {title}") for key, when, title, _ in activity_cards(stage)]
+
+
+def activity_cards(stage: Stage) -> list[tuple[str, str, str, str]]:
+    """The programme as the tablet's cards: (slot key, "Lundi matin", title, kind)."""
     if "slots" in stage.__dict__ or stage.id is None:
-        rows = [(slot.key, slot.date, slot.period, slot.title) for slot in stage.slots]
+        rows = [(slot.key, slot.date, slot.period, slot.title, slot.kind) for slot in stage.slots]
     else:
         rows = db.session.execute(_PROGRAMME, {"stage_id": stage.id}).all()
-    return [
-        (key, f"{DAYS[day.weekday()].capitalize()} {PERIODS[period].lower()} : {title}")
-        for key, day, period, title in rows
-    ]
+    return [(key, f"{DAYS[day.weekday()].capitalize()} {PERIODS[period].lower()}", title, kind)
+            for key, day, period, title, kind in rows]
 
 
 DAY_CODES = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]

@@ -10,6 +10,7 @@ from questionnaires import clock
 from questionnaires.impact.report.texts import copy_previous
 from questionnaires.stages.enrolment import enrolled_count
 from questionnaires.stages.week import flags_to_show, in_progress, slot_of_the_moment
+from questionnaires.stages.overview import next_step, overviews
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Stage
 from questionnaires.team.blueprint import bp
@@ -32,7 +33,9 @@ def stages():
         .outerjoin(enrolled, enrolled.c.stage_id == Stage.id)
         .order_by(Stage.start_date.desc(), Stage.id.desc())
     ).all()
-    return render_template("team/stages.html", rows=rows)
+    found = overviews([stage for stage, _ in rows])
+    return render_template("team/stages.html", rows=rows, overviews=found, today=clock.today(),
+                           next_step=next_step)
 
 
 @bp.route("/stages/nouveau", methods=["GET", "POST"])
@@ -56,7 +59,7 @@ def stage_new():
 
 @bp.route("/stages/<int:stage_id>")
 def stage(stage_id: int):
-    """Overview of a stage: dates, programme grid, participants."""
+    """A stage's first page: where it stands and what is next, then its programme grid."""
     stage = stage_or_404(stage_id)
     live = in_progress(stage, clock.today())
     return render_template(
@@ -64,6 +67,7 @@ def stage(stage_id: int):
         enrolled=enrolled_count(stage), flags=flags_to_show(stage, clock.today()), live=live,
         now_slot=slot_of_the_moment(stage.slots, clock.utcnow(),
                                     ZoneInfo(current_app.config["TIMEZONE"])) if live else None,
+        overview=overviews([stage])[stage.id], today=clock.today(), next_step=next_step,
     )
 
 

@@ -8,7 +8,7 @@ its banner.
 from flask import Flask, request
 
 from questionnaires.clock import today, utcnow
-from questionnaires.engine.pictograms import slot_kind
+from questionnaires.engine.pictograms import SPEAKER, slot_kind
 from questionnaires.engine.render import render_question
 from questionnaires.followups.status import send_alarm
 from questionnaires.impact.figures import FOLLOWUP_KEYS
@@ -20,6 +20,7 @@ from questionnaires.impact.people import CONDITIONS
 from questionnaires.models import values
 from questionnaires.privacy.notice import privacy_settings
 from questionnaires.stages.contacts import tel_link
+from questionnaires.web.accessibility import accessibility_status
 from questionnaires.web.filters import (
     day_header, hours, label, local_datetime, long_date, short_date,
 )
@@ -45,5 +46,6 @@ def register(app: Flask) -> None:
         objective_labels=OBJECTIVE_LABELS, orientation_labels=ORIENTATION_LABELS,
         situation_labels=SITUATION_LABELS, labels_for=labels_for, ratio_parts=ratio_parts,
         has_caution=has_caution, caution_note=CAUTION_NOTE, followup_keys=FOLLOWUP_KEYS,
+        accessibility_status=accessibility_status, speaker=SPEAKER,
     )
     app.context_processor(privacy_settings)

@@ -20,10 +20,10 @@ from flask_limiter.util import get_remote_address
 #: Routes opened with a personal link (or the tablet session it starts)
 PARTICIPANT_ENDPOINTS = ("participant.open_link", "participant.step", "participant.assisted",
                          "participant.autosave", "participant.sent", "participant.finish",
-                         "participant.goodbye")
+                         "participant.goodbye", "participant.kept_answers")
 REFERENT_ENDPOINTS = ("referent.page", "referent.autosave", "referent.thanks")
 #: Where a guessed token is checked: a 404 there counts as a failed guess
-TOKEN_ENDPOINTS = ("participant.open_link",) + REFERENT_ENDPOINTS
+TOKEN_ENDPOINTS = ("participant.open_link", "participant.kept_answers") + REFERENT_ENDPOINTS
 
 
 def _config(name: str):

@@ -186,3 +186,11 @@ def poll(predicate, seconds: float):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.1)
+
+
+def focused_question(page) -> str:
+    """The question in error the page's script brought into view and focused (waits for it:
+    the script runs after the page is parsed)."""
+    page.wait_for_function("() => document.activeElement"
+                           " && document.activeElement.matches('fieldset.question--error')")
+    return page.evaluate("() => document.activeElement.dataset.question")

@@ -86,7 +86,8 @@ def start(page, person: Person, shots: Shots | None = None) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == f"Bonjour {person.first_name} !"
     if shots:
         shots.take(page, "0-accueil")
-    page.get_by_role("button", name="Je remplis seul·e, ou avec l'équipe").tap()
+    page.locator("label[for=aide-non]").tap()
+    page.get_by_role("button", name="Commencer →").tap()
     at_step(page, 1)
 
 
@@ -118,3 +119,31 @@ def status_text(page) -> str:
 def checked_values(page, question_id: str) -> list[str]:
     return fieldset(page, question_id).locator("input:checked").evaluate_all(
         "inputs => inputs.map(i => i.value)")
+
+
+def finish_button(page):
+    """The bar's "Changer de personne" (it ends the tablet session)."""
+    return page.locator("header.tablet-bar").get_by_role("button", name="Changer de personne")
+
+
+def change_person(page) -> None:
+    """Tap "Changer de personne" and, the bilan not being sent, answer "Oui, arrêter"."""
+    finish_button(page).tap()
+    dialog = page.get_by_role("dialog", name="Votre bilan n'est pas envoyé.")
+    dialog.get_by_role("button", name="Oui, arrêter").tap()
+
+
+#: Every required answer of a bilan-individuel v1, as stored: enough to send it
+REQUIRED_ANSWERS = {"satisfaction_globale": 3, "experience_groupe": "oui", "demarche_active": "oui",
+                    "obj_possibles": 2, "obj_competences": 2, "obj_remobilisation": 3,
+                    "obj_confiance": 3, "obj_territoire": 2, "isolement_rompu": "nsp",
+                    "projet_plus_precis": "non"}
+
+
+def send_bilan(app, participant_id: int) -> None:
+    """The participant's bilan answered and sent, straight in the database (for its thanks page)."""
+    with app.app_context():
+        response = bilan.draft_for(db.session.get(Participant, participant_id))
+        response.answers = dict(REQUIRED_ANSWERS)
+        assert bilan.submit(response) == {}
+        db.session.commit()

@@ -1,5 +1,6 @@
 // What the tablet bilan (bilan.js) and the referent's page (suivi.js) share: reading an answer
-// from its fieldset, conditional questions, showing an error under a question, the save queue,
+// from its fieldset, conditional questions, showing an error under a question and bringing the
+// first one into view, answers kept in the browser until the server has them, the save queue,
 // and the guard that sends every answer before a button leaves the page.
 window.Answers = (function () {
   "use strict";
@@ -16,6 +17,17 @@ window.Answers = (function () {
     var checked = fieldset.querySelector("input:checked");
     if (!checked) return null;
     return type === "echelle4" ? parseInt(checked.value, 10) : checked.value;
+  }
+
+  // Put an answer back into its fieldset (one kept in the browser, newer than the page).
+  function apply(fieldset, value) {
+    var type = fieldset.dataset.type;
+    // Not the hidden "--present" marker beside tick boxes: it is no answer.
+    var inputs = fieldset.querySelectorAll("input:not([type=hidden]), textarea");
+    if (type === "texte_court" || type === "texte_long") { inputs[0].value = value || ""; return; }
+    if (type === "consentement") { inputs[0].checked = !!value; return; }
+    var wanted = Array.isArray(value) ? value.map(String) : [String(value)];
+    inputs.forEach(function (input) { input.checked = wanted.indexOf(input.value) !== -1; });
   }
 
   // A conditional question (data-shown-if, written by the server's renderer) shows only while
@@ -39,6 +51,33 @@ window.Answers = (function () {
     }
     line.textContent = message;
     fieldset.classList.add("question--error");
+  }
+
+  // A page sent back with questions in red opens on the first of them, focused, instead of at
+  // the top with the red far below (a screen reader then reads its question and its error).
+  function focusFirstError(scope) {
+    var first = Array.prototype.find.call(scope.querySelectorAll(".question--error"),
+      function (fieldset) { return !fieldset.hidden && fieldset.offsetParent !== null; });
+    if (!first) return;
+    first.setAttribute("tabindex", "-1");
+    first.scrollIntoView({ block: "start" });
+    first.focus({ preventScroll: true });
+  }
+
+  // Answers not yet on the server, kept in localStorage under `key` so that a reload, a closed
+  // tab or a lost network loses nothing. Storage full or disabled: the page still works.
+  function keep(key) {
+    return {
+      load: function () {
+        try { return JSON.parse(window.localStorage.getItem(key)) || {}; } catch (e) { return {}; }
+      },
+      save: function (value) {
+        try {
+          if (Object.keys(value).length) window.localStorage.setItem(key, JSON.stringify(value));
+          else window.localStorage.removeItem(key);
+        } catch (e) { /* the server copy still counts */ }
+      }
+    };
   }
 
   // One save at a time: a call during a save waits for it, then sends what is still waiting;
@@ -123,6 +162,7 @@ window.Answers = (function () {
     });
   }
 
-  return { valueOf: valueOf, refreshConditions: refreshConditions, showError: showError,
-           saver: saver, guardSubmit: guardSubmit, watch: watch };
+  return { valueOf: valueOf, apply: apply, refreshConditions: refreshConditions, showError: showError,
+           focusFirstError: focusFirstError, keep: keep, saver: saver, guardSubmit: guardSubmit,
+           watch: watch };
 })();

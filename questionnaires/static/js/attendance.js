@@ -47,3 +47,15 @@
       });
   });
 })();
+
+// A week too wide for the screen scrolls inside its box: say so above it, or nobody notices
+// the half-days hidden on the right.
+(function () {
+  "use strict";
+  var hint = document.getElementById("attendance-scroll");
+  var box = hint && hint.nextElementSibling;
+  if (!box) return;
+  function check() { hint.hidden = box.scrollWidth <= box.clientWidth + 1; }
+  check();
+  window.addEventListener("resize", check);
+})();
