@@ -18,8 +18,17 @@ def _secret_key() -> str:
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():
         INSTANCE_DIR.mkdir(exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Several processes may start at once (gunicorn workers, two test passes): the file is
+        # made by exactly one of them (O_EXCL) and written whole, by a rename, before anyone reads it.
+        candidate = INSTANCE_DIR / f".secret_key.{os.getpid()}"
+        candidate.write_text(secrets.token_hex(32))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return key_file.read_text().strip()
 
 
