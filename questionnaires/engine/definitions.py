@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
-from questionnaires.engine.roles import role_problems
+from questionnaires.engine.roles import by_role, role_problems
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 
@@ -210,3 +210,11 @@ def get_definition(questionnaire: str, version: int | None = None) -> Definition
         versions = [v for (qid, v) in registry if qid == questionnaire]
         version = max(versions) if versions else None
     return registry.get((questionnaire, version))
+
+
+def answers_by_role(response) -> dict:
+    """A response's answers keyed by figure role, read through its own version's definition
+    (an unknown version: its ids taken as the v1 roles they were)."""
+    definition = get_definition(response.questionnaire, response.version)
+    answers = response.answers or {}
+    return by_role(definition, answers) if definition is not None else dict(answers)

@@ -202,7 +202,7 @@ def autosave(response: Response, raw: dict, definition: Definition) -> dict:
     merged, errors = checked_answers(response, raw, definition=definition)
     if merged != (response.answers or {}):
         db.session.execute(_WRITE_ANSWERS, {"response_id": response.id, "answers": merged,
-                                            **facts_of(merged)})
+                                            **facts_of(merged, definition)})
     return errors
 
 
