@@ -5,29 +5,9 @@ import re
 
 from questionnaires.extensions import db
 from questionnaires.models import Response
-from tests.support.questionnaires import add_version, renamed, shipped
+from tests.support.questionnaires import add_version, rewritten, shipped
 
 QUESTIONNAIRES = ("bilan-individuel", "suivi-referent", "bilan-collectif")
-
-
-def rewritten(questionnaire: str, version: int = 2) -> dict:
-    """From v1: every id renamed, every label reworded, sections and their questions in another
-    order (conditions still after the question they read), and an unrelated question added."""
-    data = renamed(shipped(questionnaire), version, prefix="n2_")
-    data["sections"].reverse()
-    for section in data["sections"]:
-        section["title"] = f"Autrement dit : {section['title']}"
-        for question in section["questions"]:
-            question["label"] = f"Reformulé : {question['label']}"
-        # Move the first question to the end when no condition reads it
-        first = section["questions"][0]["id"]
-        if len(section["questions"]) > 1 and not any(
-                q.get("shown_if", {}).get("question") == first for q in section["questions"]):
-            section["questions"].append(section["questions"].pop(0))
-    data["sections"][0]["questions"].insert(0, {
-        "id": "n2_repas", "type": "echelle4", "label": "Les repas vous ont plu ?",
-        "required": False})
-    return data
 
 
 def _as_v2(ids: dict, answers: dict) -> dict:
