@@ -89,10 +89,6 @@ class Move:
     #: (response, why it stays on its version: the questions without a place in the target)
     kept: list = field(default_factory=list)
 
-    @property
-    def changes(self) -> bool:
-        return self.current != self.target or bool(self.converted)
-
 
 def convert(answers: dict, source: Definition, target: Definition, participant=None,
             activity_keys=()) -> tuple[dict | None, list[str]]:
