@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
+from questionnaires.engine.roles import by_role, role_problems
+
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 
 TYPES = {"echelle4", "oui_non_nsp", "choix", "choix_multiples", "texte_court", "texte_long",
@@ -42,6 +44,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     #: (question id, allowed values): the question is asked only when that answer is one of them
     shown_if: tuple[str, tuple] | None = None
+    #: the figure role this question feeds (grilles.md "Figure roles"); None: no figure
+    figure: str | None = None
 
     @property
     def neutral_label(self) -> str:
@@ -101,7 +105,16 @@ def _load_file(path: Path) -> Definition:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise DefinitionError(f"{path.name} : YAML illisible ({error}).") from None
-    where = path.name
+    definition = parse_definition(data, path.name)
+    # A shipped file is a published version: it must carry every figure role
+    problems = role_problems(definition)
+    if problems:
+        raise DefinitionError(f"{path.name} : " + " ".join(problems))
+    return definition
+
+
+def parse_definition(data, where: str = "définition") -> Definition:
+    """A definition from its parsed YAML/JSON form, checked; errors name `where` and the field."""
     _require_keys(data, {"id", "version", "title", "sections"}, {"intro"}, where)
     if not isinstance(data["id"], str) or not ID.match(data["id"]):
         raise DefinitionError(f"{where} : id « {data['id']} » invalide.")
@@ -147,7 +160,8 @@ def _section(data, where: str) -> Section:
 
 
 def _question(data, where: str) -> Question:
-    _require_keys(data, {"id", "type", "label", "required"}, {"help", "choices", "shown_if"}, where)
+    _require_keys(data, {"id", "type", "label", "required"},
+                  {"help", "choices", "shown_if", "figure"}, where)
     if not isinstance(data["id"], str) or not ID.match(data["id"]):
         raise DefinitionError(f"{where}.id : « {data['id']} » invalide.")
     where = f"{where} ({data['id']})"
@@ -174,8 +188,11 @@ def _question(data, where: str) -> Question:
         if not isinstance(data["shown_if"]["in"], list) or not data["shown_if"]["in"]:
             raise DefinitionError(f"{where}.shown_if.in : liste non vide attendue.")
         shown_if = (str(data["shown_if"]["question"]), tuple(data["shown_if"]["in"]))
+    figure = data.get("figure")
+    if figure is not None and (not isinstance(figure, str) or not ID.match(figure)):
+        raise DefinitionError(f"{where}.figure : rôle « {figure} » invalide.")
     return Question(data["id"], data["type"], str(data["label"]), data["required"],
-                    data.get("help"), choices, shown_if)
+                    data.get("help"), choices, shown_if, figure)
 
 
 # The registry, read once per app -------------------------------------------------------------
@@ -193,3 +210,11 @@ def get_definition(questionnaire: str, version: int | None = None) -> Definition
         versions = [v for (qid, v) in registry if qid == questionnaire]
         version = max(versions) if versions else None
     return registry.get((questionnaire, version))
+
+
+def answers_by_role(response) -> dict:
+    """A response's answers keyed by figure role, read through its own version's definition
+    (an unknown version: its ids taken as the v1 roles they were)."""
+    definition = get_definition(response.questionnaire, response.version)
+    answers = response.answers or {}
+    return by_role(definition, answers) if definition is not None else dict(answers)

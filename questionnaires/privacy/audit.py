@@ -93,6 +93,8 @@ TEAM_RULES = {
     "team.referent_edit": Rule("referent", VIEW),
     "team.venues": Rule("venue"),
     "team.venue_edit": Rule("venue"),
+    # Recorded by the view itself, with the versions and what became of the answers
+    "team.stage_questionnaires": Rule("questionnaire", post=None),
 }
 
 #: View arguments that name the target, most specific first (the stage has its own column)
@@ -107,6 +109,7 @@ TARGET_LABELS = {
     "report": "rapport", "impact": "bilan chiffré", "export": "export",
     "archive": "archive du stage", "followup": "suivi", "mail": "e-mail",
     "structure": "structure", "referent": "référent·e", "venue": "lieu", "user": "compte",
+    "questionnaire": "questionnaire",
 }
 
 

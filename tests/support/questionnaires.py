@@ -1,0 +1,67 @@
+"""Questionnaire versions for tests: every test registers a version through `add_version`.
+
+Today definitions come from the YAML registry held by the app; when the database becomes the
+source of truth, only the body of `add_version` changes, never the tests that call it.
+"""
+import copy
+from pathlib import Path
+
+import yaml
+
+from questionnaires.engine.definitions import DEFINITIONS_DIR, Definition, parse_definition
+from questionnaires.engine.roles import role_problems
+
+
+def shipped(questionnaire: str, version: int = 1) -> dict:
+    """A shipped definition file as plain data (a fresh copy, free to edit)."""
+    path = Path(DEFINITIONS_DIR) / f"{questionnaire}.v{version}.yaml"
+    return copy.deepcopy(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def add_version(app, data: dict) -> Definition:
+    """Register `data` as a published version of its questionnaire in `app`; returns it.
+
+    Publishing refuses a version whose figure roles are broken: so does this.
+    """
+    definition = parse_definition(copy.deepcopy(data), f"{data.get('id')} v{data.get('version')}")
+    problems = role_problems(definition)
+    if problems:
+        raise ValueError(" ".join(problems))
+    app.extensions["questionnaire_definitions"][(definition.id, definition.version)] = definition
+    return definition
+
+
+def renamed(data: dict, version: int, prefix: str = "v2_", only_roles: bool = False) -> dict:
+    """A new version of `data` where EVERY question id changes (or, `only_roles`, every id of
+    a question carrying a figure role), conditions following."""
+    data = copy.deepcopy(data)
+    data["version"] = version
+    ids = {q["id"]: prefix + q["id"] if "figure" in q or not only_roles else q["id"]
+           for s in data["sections"] for q in s["questions"]}
+    for section in data["sections"]:
+        for question in section["questions"]:
+            question["id"] = ids[question["id"]]
+            if "shown_if" in question:
+                question["shown_if"]["question"] = ids[question["shown_if"]["question"]]
+    return data
+
+
+def rewritten(questionnaire: str, version: int = 2, only_roles: bool = False) -> dict:
+    """From v1: every id renamed (`only_roles`: those of the figure questions), every label
+    reworded, sections and their questions in another order (conditions still after the
+    question they read), and an unrelated question added."""
+    data = renamed(shipped(questionnaire), version, prefix="n2_", only_roles=only_roles)
+    data["sections"].reverse()
+    for section in data["sections"]:
+        section["title"] = f"Autrement dit : {section['title']}"
+        for question in section["questions"]:
+            question["label"] = f"Reformulé : {question['label']}"
+        # Move the first question to the end when no condition reads it
+        first = section["questions"][0]["id"]
+        if len(section["questions"]) > 1 and not any(
+                q.get("shown_if", {}).get("question") == first for q in section["questions"]):
+            section["questions"].append(section["questions"].pop(0))
+    data["sections"][0]["questions"].insert(0, {
+        "id": "n2_repas", "type": "echelle4", "label": "Les repas vous ont plu ?",
+        "required": False})
+    return data
