@@ -248,8 +248,8 @@ class Tablet:
             return False
         if status != 200:
             self.failures += 1
-            if status == 400 and "CSRF" in json.dumps(answer).upper():
-                self.csrf = None  # a page to reload, as a person would
+            if status == 400 and not answer:
+                self.csrf = None  # "Formulaire expiré" (a page, not JSON): reload, as a person would
             return False
         for key in answer.get("saved", []):
             self.acked[key] = sent[key]
