@@ -258,13 +258,15 @@ class Tablet:
                 del self.pending[key]
         return True
 
-    def run(self, until: float, changes_per_save: int = 1) -> None:
-        """Answer and save until `until` (time.monotonic()), then send what is pending."""
+    def run(self, until: float, pause: float = 0.1) -> None:
+        """Answer one question, save, think up to `pause` seconds; until `until`
+        (time.monotonic())."""
         while time.monotonic() < until:
-            for _ in range(changes_per_save):
-                self.change()
+            self.change()
             if not self.save():
                 time.sleep(self.retry_seconds * (0.5 + self.rng.random()))
+            else:
+                time.sleep(pause * self.rng.random())
 
     def drain(self, until: float) -> bool:
         """Keep sending what is pending (nothing new is answered); True when all is sent."""
