@@ -10,6 +10,7 @@ import queue
 import random
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, select
@@ -50,11 +51,13 @@ class Report:
     #: participant ids whose fact columns disagree with their answers
     facts: list = field(default_factory=list)
     undrained: int = 0
+    #: Failed requests by kind ("down": no connection, else the HTTP status)
+    failed: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
         return (f"{len(self.sessions)} sessions, {self.changes} answers given, {self.acknowledged} "
                 f"acknowledged answers, {self.cuts} cut connections, {self.failures} failed "
-                f"requests, {self.kills} kill -9, {self.restarts} restarts in {self.seconds:.0f} s;"
+                f"requests {dict(self.failed)}, {self.kills} kill -9, {self.restarts} restarts in {self.seconds:.0f} s;"
                 f" lost {sum(map(len, self.lost.values()))}, wrong person or unacknowledged "
                 f"{len(self.foreign)}, twice {len(self.twice)}, facts off {len(self.facts)}, "
                 f"sessions not drained {self.undrained}")
@@ -84,10 +87,11 @@ def tablet_questions(definition):
 
 def run(server: Server, people, questions, *, tablets: int, seconds: float,
         changes_per_session: int | None = None, cut_rate: float = 0.1, kills: int = 1,
-        restarts: int = 1, seed: int = 14) -> Report:
+        restarts: int = 1, seed: int = 14, chaos_seconds: float | None = None) -> Report:
     """Tablets fill the bilans of `people` (a session each) for at most `seconds`, while
     `kills` workers are killed and gunicorn restarts `restarts` times; then every tablet sends
-    what it still holds (no more chaos), and the report counts."""
+    what it still holds (no more chaos), and the report counts. The kills and restarts are
+    spread over `chaos_seconds` (default `seconds`), and stop when the tablets are done."""
     report, waiting, finished = Report(), queue.Queue(), []
     for person in people:
         waiting.put(person)
@@ -119,7 +123,8 @@ def run(server: Server, people, questions, *, tablets: int, seconds: float,
     threads = [threading.Thread(target=tablet, args=(i,)) for i in range(tablets)]
     for thread in threads:
         thread.start()
-    _chaos(server, started, seconds, kills, restarts, report, random.Random(seed))
+    _chaos(server, started, chaos_seconds or seconds, kills, restarts, report,
+           random.Random(seed), lambda: any(t.is_alive() for t in threads))
     for thread in threads:
         thread.join(timeout=seconds + 120)
     # The network is back: each tablet sends what it still holds (answers.js on reconnection)
@@ -132,17 +137,21 @@ def run(server: Server, people, questions, *, tablets: int, seconds: float,
         report.changes += device.changes
         report.cuts += device.cuts
         report.failures += device.failures
+        report.failed.update(device.failed)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _chaos(server, started, seconds, kills, restarts, report, rng) -> None:
+def _chaos(server, started, seconds, kills, restarts, report, rng, busy) -> None:
     """Kill workers and restart gunicorn at even moments of the run (in this thread)."""
     moments = sorted([("kill", (i + 1) / (kills + restarts + 1)) for i in range(kills)] +
                      [("restart", (kills + i + 1) / (kills + restarts + 1))
                       for i in range(restarts)], key=lambda m: m[1])
     for what, share in moments:
-        time.sleep(max(0.0, started + share * seconds - time.monotonic()))
+        while busy() and time.monotonic() < started + share * seconds:
+            time.sleep(0.05)
+        if not busy():
+            return
         if what == "kill":
             report.kills += server.kill_worker(rng) is not None
         else:

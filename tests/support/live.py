@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -212,6 +213,8 @@ class Tablet:
         #: The latest value the server acknowledged for each question
         self.acked: dict = {}
         self.acknowledged = self.failures = self.cuts = self.changes = 0
+        #: Failed requests by kind: "down" (no connection) or the HTTP status
+        self.failed = Counter()
 
     def open(self) -> bool:
         """Open the personal link (the session cookie) and read the page's CSRF token."""
@@ -220,6 +223,7 @@ class Tablet:
             return True
         except DOWN + (AssertionError,):
             self.failures += 1
+            self.failed["down"] += 1
             return False
 
     def change(self) -> None:
@@ -245,9 +249,11 @@ class Tablet:
             return False
         except DOWN:
             self.failures += 1
+            self.failed["down"] += 1
             return False
         if status != 200:
             self.failures += 1
+            self.failed[status] += 1
             if status == 400 and not answer:
                 self.csrf = None  # "Formulaire expiré" (a page, not JSON): reload, as a person would
             return False
