@@ -87,11 +87,12 @@ def tablet_questions(definition):
 
 def run(server: Server, people, questions, *, tablets: int, seconds: float,
         changes_per_session: int | None = None, cut_rate: float = 0.1, kills: int = 1,
-        restarts: int = 1, seed: int = 14, chaos_seconds: float | None = None) -> Report:
+        restarts: int = 1, seed: int = 14,
+        retry_seconds: float = 0.2) -> Report:
     """Tablets fill the bilans of `people` (a session each) for at most `seconds`, while
     `kills` workers are killed and gunicorn restarts `restarts` times; then every tablet sends
-    what it still holds (no more chaos), and the report counts. The kills and restarts are
-    spread over `chaos_seconds` (default `seconds`), and stop when the tablets are done."""
+    what it still holds (no more chaos), and the report counts. The kills and restarts come
+    at even steps of the time, or of the sessions when they have `changes_per_session`."""
     report, waiting, finished = Report(), queue.Queue(), []
     for person in people:
         waiting.put(person)
@@ -106,7 +107,8 @@ def run(server: Server, people, questions, *, tablets: int, seconds: float,
             except queue.Empty:
                 return
             session = Session(participant_id, f"personne-{participant_id}")
-            device = Tablet(server.port, link, session.tag, questions, rng, cut_rate=cut_rate)
+            device = Tablet(server.port, link, session.tag, questions, rng, cut_rate=cut_rate,
+                            retry_seconds=retry_seconds)
             device.client.cookies = dict(cookies)  # the same tablet, the next person's link
             if changes_per_session is None:
                 device.run(deadline)
@@ -120,11 +122,14 @@ def run(server: Server, people, questions, *, tablets: int, seconds: float,
             cookies = device.client.cookies
             finished.append((session, device))
 
-    threads = [threading.Thread(target=tablet, args=(i,)) for i in range(tablets)]
+    threads = [threading.Thread(target=tablet, args=(i,), daemon=True) for i in range(tablets)]
     for thread in threads:
         thread.start()
-    _chaos(server, started, chaos_seconds or seconds, kills, restarts, report,
-           random.Random(seed), lambda: any(t.is_alive() for t in threads))
+    # Chaos at even steps of the run: of the time, or (sessions of a set length) of the sessions
+    progress = (lambda: len(finished) / len(people)) if changes_per_session else \
+        (lambda: (time.monotonic() - started) / seconds)
+    _chaos(server, kills, restarts, report, random.Random(seed), progress,
+           lambda: any(t.is_alive() for t in threads))
     for thread in threads:
         thread.join(timeout=seconds + 120)
     # The network is back: each tablet sends what it still holds (answers.js on reconnection)
@@ -142,13 +147,14 @@ def run(server: Server, people, questions, *, tablets: int, seconds: float,
     return report
 
 
-def _chaos(server, started, seconds, kills, restarts, report, rng, busy) -> None:
-    """Kill workers and restart gunicorn at even moments of the run (in this thread)."""
-    moments = sorted([("kill", (i + 1) / (kills + restarts + 1)) for i in range(kills)] +
-                     [("restart", (kills + i + 1) / (kills + restarts + 1))
-                      for i in range(restarts)], key=lambda m: m[1])
+def _chaos(server, kills, restarts, report, rng, progress, busy) -> None:
+    """Kill workers and restart gunicorn at even steps of the run (in this thread)."""
+    steps = kills + restarts + 1
+    moments = sorted([("kill", (i + 1) / steps) for i in range(kills)] +
+                     [("restart", (kills + i + 1) / steps) for i in range(restarts)],
+                     key=lambda m: m[1])
     for what, share in moments:
-        while busy() and time.monotonic() < started + share * seconds:
+        while busy() and progress() < share:
             time.sleep(0.05)
         if not busy():
             return
