@@ -59,7 +59,7 @@ test: $(STAMP)
 
 ## Benchmarks (bench/README.md holds the latest figures and how to read them); not part of
 ## `make test`. Needs `wrk` (Debian package): installed here when run as root, else asked for.
-## About 6 minutes on 2 cores; every script builds its own data in a temporary folder.
+## About 9 minutes on 2 cores; every script builds its own data in a temporary folder.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 	  || { echo "bench needs wrk: sudo apt-get install -y wrk"; exit 1; }
@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pages_load.py
 	$(BIN)/python bench/dispatch_scale.py
 	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/chaos.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

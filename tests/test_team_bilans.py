@@ -1,10 +1,14 @@
 """The team's side of the bilans: status, read-only view, links sheet, lock, collective bilan."""
+import html as html_lib
+import re
+
 from sqlalchemy import select
 
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
-from tests.support.forms import post_form
+from questionnaires.stages import collective
+from tests.support.forms import csrf_token, post_form
 
 
 def test_status_of_each_bilan(demo, team):
@@ -95,3 +99,36 @@ def test_collective_bilan_draft_then_validation(demo, team):
         assert response.submitted_at is not None
         assert response.answers == {"points_forts": "L'entraide", "ambiance": 4,
                                     "activites_plebiscitees": ["mer-pm"]}
+
+
+def _seen(page) -> str:
+    """The answers the collective bilan page showed (its hidden field), as it posts them back."""
+    html = page.get_data(as_text=True)
+    return html_lib.unescape(re.search(r'name="reponses_vues" value="([^"]*)"', html).group(1))
+
+
+def test_collective_bilan_keeps_a_colleagues_answer_saved_while_the_page_was_open(demo, team,
+                                                                                auth):
+    url = "/equipe/stages/2/bilan-collectif"
+    mine = team.get(url)  # opened before the colleague saves
+    colleague = demo.test_client()
+    auth.login(client=colleague)
+    theirs = colleague.get(url)
+    assert colleague.post(url, data={"csrf_token": csrf_token(theirs), "action": "brouillon",
+                                     "reponses_vues": _seen(theirs),
+                                     "points_ameliorer": "Plus de pauses"}).status_code == 302
+    # My page still shows "points à améliorer" empty: posting it empty is no change of mine
+    assert team.post(url, data={"csrf_token": csrf_token(mine), "action": "brouillon",
+                                "reponses_vues": _seen(mine), "points_forts": "L'entraide",
+                                "points_ameliorer": ""}).status_code == 302
+    with demo.app_context():
+        stored = collective.response_of(db.session.get(Stage, 2)).answers
+    assert stored == {"points_forts": "L'entraide", "points_ameliorer": "Plus de pauses"}
+    # An unreadable hidden field: the page is written as posted (nothing refused, no 500)
+    page = team.get(url)
+    assert team.post(url, data={"csrf_token": csrf_token(page), "action": "brouillon",
+                                "reponses_vues": "{pas du json", "points_forts": "L'entraide",
+                                "points_ameliorer": ""}).status_code == 302
+    with demo.app_context():
+        assert collective.response_of(db.session.get(Stage, 2)).answers == {
+            "points_forts": "L'entraide"}

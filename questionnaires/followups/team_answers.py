@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import and_, case, exists, select
 
+from questionnaires.engine import store
 from questionnaires.engine.answers import validate_answers
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
@@ -131,12 +132,16 @@ def record(stage: Stage, participant: Participant, raw: dict, day: date | None, 
         errors["date"] = problem
     if errors:
         return response, errors
+    kept = {k: v for k, v in answers.items() if v is not None}
     if response is None:
         definition = stage_definition(stage.id, QUESTIONNAIRE)
         response = Response(stage_id=stage.id, participant_id=participant.id, referent_id=None,
-                            questionnaire=QUESTIONNAIRE, version=definition.version)
+                            questionnaire=QUESTIONNAIRE, version=definition.version, answers=kept)
         db.session.add(response)
-    response.answers = {k: v for k, v in answers.items() if v is not None}
+    else:
+        # The team records the whole part A at once: it replaces what was there, through the
+        # one writer of answers (engine/store.py) so that the fact columns follow.
+        store.change_answers(response, lambda stored: kept)
     response.submitted_at = news_moment(day)
     response.recorded_by_id = user.id if user is not None else None
     return response, {}

@@ -91,6 +91,9 @@ class Response(db.Model):
     )
     #: Question id → value, exactly as in the questionnaire's definition
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Raised by one at every change of `answers`; engine/store.py writes them only where it is
+    #: still the one it read, so that two devices saving at once both keep their answers
+    revision: Mapped[int] = mapped_column(default=0, server_default=db.text("0"))
     # The answers the impact table aggregates, copied into typed columns whenever `answers`
     # is set (see _copy_facts): figures then never parse JSON, which costs seconds at 100 000
     # responses on SQLite and PostgreSQL alike (bench/README.md). Never written directly.

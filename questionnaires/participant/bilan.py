@@ -3,16 +3,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from questionnaires.engine.definitions import Definition, get_definition
+from questionnaires.engine import store
 from questionnaires.engine.answers import merge, validate_answers
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Response, Stage
 from questionnaires.clock import utcnow
-from questionnaires.models.response import facts_of
 from questionnaires.stages.programme import activity_choices
 from questionnaires.stages.variants import stage_definition
 from questionnaires import tokens
@@ -158,21 +158,12 @@ def save_answers(response: Response, raw: dict, questions=None, complete=False,
                  activity_keys=None, definition: Definition | None = None) -> dict:
     """Validate `raw` answers and merge the valid ones into the response; returns the errors.
 
-    A caller that already holds the stage's activity keys or the definition passes them, to
-    spare a query (the autosave runs every few seconds per tablet). The response is only
-    changed when the merged answers differ, so an autosave that changes nothing writes nothing.
+    The merge is per question and atomic in the database (engine/store.py): another device
+    saving other questions of the same bilan at the same moment keeps its answers. A caller
+    that already holds the stage's activity keys or the definition passes them, to spare a
+    query (the autosave runs every few seconds per tablet). Nothing is written when nothing
+    changes. The caller commits.
     """
-    merged, errors = checked_answers(response, raw, questions, complete, activity_keys,
-                                     definition)
-    if merged != (response.answers or {}):
-        response.answers = merged
-    return errors
-
-
-def checked_answers(response: Response, raw: dict, questions=None, complete=False,
-                    activity_keys=None, definition: Definition | None = None
-                    ) -> tuple[dict, dict]:
-    """(the response's answers with the valid ones of `raw` merged in, errors); changes nothing."""
     definition = definition or definition_of(response)
     questions = questions if questions is not None else definition.section_questions()
     keys = activity_keys
@@ -181,38 +172,42 @@ def checked_answers(response: Response, raw: dict, questions=None, complete=Fals
         asks_activities = any(q.type == "activites" and q.id in raw for q in questions)
         stage: Stage = response.stage
         keys = [key for key, _ in activity_choices(stage)] if asks_activities else []
-    answers, errors = validate_answers(questions, raw, keys, complete=complete,
-                                       known=response.answers)
-    if response.submitted_at is not None:
+    errors: dict = {}
+
+    def change(stored: dict) -> dict:
+        answers, found = checked_answers(stored, raw, questions, keys, definition,
+                                         sent=response.submitted_at is not None,
+                                         complete=complete)
+        errors.clear()
+        errors.update(found)
+        return merge(stored, answers)
+
+    store.change_answers(response, change)
+    return errors
+
+
+def checked_answers(stored: dict, raw: dict, questions, activity_keys, definition: Definition,
+                    *, sent: bool, complete: bool = False) -> tuple[dict, dict]:
+    """(the valid answers of `raw`, given those `stored`; errors by question)."""
+    answers, errors = validate_answers(questions, raw, activity_keys, complete=complete,
+                                       known=stored)
+    if sent:
         # A sent bilan may be corrected, never emptied of a required answer.
         for question_id, value in list(answers.items()):
             if value is None and definition.questions[question_id].required:
                 del answers[question_id]
                 errors[question_id] = "Cette question attend une réponse."
-    return merge(response.answers or {}, answers), errors
+    return answers, errors
 
 
 def autosave(response: Response, raw: dict, definition: Definition) -> dict:
-    """The autosave: keep the valid answers of `raw` with one UPDATE; returns the errors.
+    """The autosave: keep the valid answers of `raw`; returns the errors.
 
-    The most frequent write of the service (every few seconds per tablet). One statement built
-    once, instead of the ORM's unit of work (a fifth of the request's CPU, bench/README.md);
-    the fact columns are written with the answers, as the model's "set" hook does, and
-    `updated_at` by its onupdate. The caller commits. Nothing is written when nothing changed.
-    The in-memory response is left as it was: the request ends with the commit.
+    The most frequent write of the service (every few seconds per tablet): through the store's
+    one conditional UPDATE (SQLAlchemy Core, no unit of work), starting from the row the
+    request already read. The caller commits.
     """
-    merged, errors = checked_answers(response, raw, definition=definition)
-    if merged != (response.answers or {}):
-        db.session.execute(_WRITE_ANSWERS, {"response_id": response.id, "answers": merged,
-                                            **facts_of(merged, definition)})
-    return errors
-
-
-#: Core, not ORM: no unit of work, no identity-map bookkeeping for a one-row write
-_WRITE_ANSWERS = (
-    update(Response.__table__).where(Response.__table__.c.id == bindparam("response_id"))
-    .values(answers=bindparam("answers"),
-            **{column: bindparam(column) for column in facts_of({})}))
+    return save_answers(response, raw, definition=definition)
 
 
 def missing_in(response: Response, questions, activity_keys) -> dict:

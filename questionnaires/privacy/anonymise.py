@@ -16,6 +16,7 @@ from markupsafe import escape
 from sqlalchemy import delete, or_, select, update
 
 from questionnaires.clock import add_months, age_on
+from questionnaires.engine import store
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
 from questionnaires.models import (
@@ -67,10 +68,15 @@ def free_text_ids(response: Response) -> set[str] | None:
 
 def without_free_texts(response: Response) -> dict:
     """The answers minus every free text; with an unknown definition, only the coded facts."""
+    return without_free_texts_of(response, response.answers)
+
+
+def without_free_texts_of(response: Response, answers: dict) -> dict:
+    """`answers` of the response minus every free text (only the coded facts if unknown)."""
     texts = free_text_ids(response)
     if texts is None:
-        return {k: v for k, v in response.answers.items() if k in FACTS}
-    return {k: v for k, v in response.answers.items() if k not in texts}
+        return {k: v for k, v in answers.items() if k in FACTS}
+    return {k: v for k, v in answers.items() if k not in texts}
 
 
 def redact(text: str | None, names: list[str]) -> str | None:
@@ -91,12 +97,9 @@ def redact(text: str | None, names: list[str]) -> str | None:
 
 def _redact_answers(response: Response, names: list[str]) -> None:
     texts = free_text_ids(response) or set()
-    answers = dict(response.answers)
-    for key in texts & answers.keys():
-        if isinstance(answers[key], str):
-            answers[key] = redact(answers[key], names)
-    if answers != response.answers:
-        response.answers = answers
+    store.change_answers(response, lambda stored: {
+        k: redact(v, names) if k in texts and isinstance(v, str) else v
+        for k, v in stored.items()})
 
 
 def _names(participant: Participant) -> list[str]:
@@ -139,7 +142,8 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
         if response.participant_id == participant.id:
             cleaned = without_free_texts(response)
             if cleaned != response.answers:
-                response.answers = cleaned
+                store.change_answers(response, lambda stored: without_free_texts_of(
+                    response, stored))
         else:  # the team's notes of the group's words, other people's texts: keep, minus the name
             _redact_answers(response, names)
     # The team's texts of the stage's report may name the person too

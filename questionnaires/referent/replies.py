@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from questionnaires import tokens
+from questionnaires.engine import store
 from questionnaires.engine.answers import MULTIPLE, merge, validate_answers
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
@@ -73,7 +74,9 @@ def _draft(invitation: FollowupInvitation, participant: Participant | None) -> R
                         version=stage_version(invitation.stage_id, QUESTIONNAIRE), answers={})
     db.session.add(response)
     try:
-        db.session.flush()
+        # Committed at once (with the cards saved before it in this request): a rollback on a
+        # lost race would otherwise take those acknowledged answers with it.
+        db.session.commit()
     except IntegrityError:  # two tabs saving the first answer at once: keep the other's row
         db.session.rollback()
         response = responses_by_participant(invitation)[participant.id if participant else None]
@@ -143,23 +146,33 @@ def save(invitation: FollowupInvitation, participant: Participant | None, raw: d
     """Keep the valid answers of one card (or part B); returns the errors by question."""
     response = _draft(invitation, participant)
     asked = questions(response, participant)
-    errors = shape_errors(asked, raw)
-    raw = {k: v for k, v in raw.items() if k not in errors}
-    answers, problems = validate_answers(asked, raw, complete=False, known=response.answers)
-    errors.update(problems)
-    if response.submitted_at is not None:
-        # A sent card may be corrected, never emptied of a required answer.
-        required = {q.id for q in asked if q.required}
-        for question_id, value in list(answers.items()):
-            if value is None and question_id in required:
-                del answers[question_id]
-                errors[question_id] = "Cette question attend une réponse."
-    merged = merge(response.answers or {}, answers)
-    if participant is not None and merged.get(FIRST) == LOST:
-        # "Perdu de vue": the observations are no longer asked, and stale ones must not count.
-        merged = {k: v for k, v in merged.items()
-                  if not any(q.id == k and hidden_when_lost(q) for q in asked)}
-    response.answers = merged
+    shape = shape_errors(asked, raw)
+    raw = {k: v for k, v in raw.items() if k not in shape}
+    required = {q.id for q in asked if q.required}
+    errors: dict = {}
+
+    def change(stored: dict) -> dict:
+        # Checked against the answers as stored now (the store may call it again after
+        # another device's save): conditions then follow what is really kept.
+        answers, problems = validate_answers(asked, raw, complete=False, known=stored)
+        errors.clear()
+        errors.update(shape)
+        errors.update(problems)
+        if response.submitted_at is not None:
+            # A sent card may be corrected, never emptied of a required answer.
+            for question_id, value in list(answers.items()):
+                if value is None and question_id in required:
+                    del answers[question_id]
+                    errors[question_id] = "Cette question attend une réponse."
+        merged = merge(stored, answers)
+        if participant is not None and merged.get(FIRST) == LOST:
+            # "Perdu de vue": the observations are no longer asked, and stale ones must not
+            # count.
+            merged = {k: v for k, v in merged.items()
+                      if not any(q.id == k and hidden_when_lost(q) for q in asked)}
+        return merged
+
+    store.change_answers(response, change)
     return errors
 
 
@@ -189,8 +202,8 @@ def submit(invitation: FollowupInvitation, participant: Participant | None,
 def mark_lost(invitation: FollowupInvitation, participant: Participant, now: datetime) -> None:
     """Quick answer "perdu de vue": the situation only, the rest of the card skipped."""
     response = _draft(invitation, participant)
-    kept = {k: v for k, v in (response.answers or {}).items() if k in KEPT_WHEN_LOST}
-    response.answers = {**kept, "situation": LOST}
+    store.change_answers(response, lambda stored: {
+        **{k: v for k, v in stored.items() if k in KEPT_WHEN_LOST}, "situation": LOST})
     response.submitted_at = response.submitted_at or now
     _undo_handover(invitation, participant)
 

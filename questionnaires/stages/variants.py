@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from questionnaires.engine import store
 from questionnaires.engine.answers import questions_for, validate_answers
 from questionnaires.engine.definitions import Definition, get_definition
 from questionnaires.engine.roles import role_ids
@@ -157,7 +158,8 @@ def assign(stage: Stage, questionnaire: str, target: int, user_id: int | None, n
     if convert_answers:
         for response, answers in move.converted:
             response.version = target
-            response.answers = answers
+            db.session.flush()  # the version first: the store fills the facts by its roles
+            store.change_answers(response, lambda _stored, answers=answers: answers)
     else:
         move.kept = [(r, []) for r, _ in move.converted] + move.kept
         move.converted = []

@@ -1,5 +1,7 @@
 """Team pages for a stage's bilans: status, read-only answers, links sheet, lock, collective bilan."""
 
+import json
+
 import segno
 from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -124,19 +126,22 @@ def collective(stage_id: int):
     questions, choices = definition.section_questions(), activity_choices(stage)
     form = ConfirmForm()  # the CSRF token only: the questions are written by render_question
     displayed, errors = (response.answers if response else {}), {}
+    # What the page shows, sent back with the post: only the questions changed here are written
+    seen = json.dumps(displayed or {}, ensure_ascii=False, sort_keys=True)
     if request.method == "POST":
         raw = read_answers(questions, request.form)
         displayed = redisplayed(displayed, raw)
+        seen = request.form.get("reponses_vues", "")
         if form.validate():
             final = request.form.get("action") == "valider"
-            response, errors = collective_bilan.save(stage, response, raw,
-                                                     [key for key, _ in choices], final=final,
-                                                     now=utcnow())
+            response, errors = collective_bilan.save(
+                stage, response, raw, [key for key, _ in choices], final=final, now=utcnow(),
+                seen=collective_bilan.seen_answers(seen))
             if not errors:
                 db.session.commit()
                 flash("Bilan collectif validé." if final else "Brouillon enregistré.", "success")
                 return redirect(url_for("team.bilans", stage_id=stage.id))
     # Shown again after a post only when it was refused (an error, or an expired page).
     return render_template("team/collective.html", stage=stage, form=form, definition=definition,
-                           questions=questions, displayed=displayed,
+                           questions=questions, displayed=displayed, seen=seen,
                            errors=errors, activities=choices, refused=request.method == "POST")

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from questionnaires.engine.store import AnswersBusy
 from questionnaires.extensions import db
 from questionnaires.web.log_masking import mask_tokens
 
@@ -75,6 +76,17 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return render_error(404, message="Cet élément n'existe pas : le numéro demandé est "
                                          "hors limites. Vérifiez l'adresse.")
+
+    @app.errorhandler(AnswersBusy)
+    def answers_busy(error):
+        # Far more devices than a bilan ever has saved it at once (engine/store.py): nothing
+        # of this save is kept; the tablet's and the referent page's scripts send it again.
+        db.session.rollback()
+        message = ("Ce questionnaire est enregistré depuis plusieurs appareils en même temps : "
+                   "vos dernières réponses n'ont pas pu être gardées. Réessayez dans un instant.")
+        if request.path.endswith("/brouillon") or request.is_json:
+            return jsonify(error=message), 503
+        return render_error(503, "Enregistrement impossible pour l'instant", message)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
