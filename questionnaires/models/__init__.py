@@ -8,6 +8,7 @@ from questionnaires.models.followup import (
     OutboxMail,
 )
 from questionnaires.models.heartbeat import SchedulerHeartbeat
+from questionnaires.models.imports import ImportPreview
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
@@ -24,7 +25,7 @@ from questionnaires.models.stage import (
 from questionnaires.models.user import LoginThrottle, User
 
 __all__ = [
-    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
+    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "ImportPreview", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
