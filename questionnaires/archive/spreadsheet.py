@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 import openpyxl
 
+from questionnaires.text import one_line, one_line_problem
+
 HEADER_SEARCH_ROWS = 10  # the header may follow a few title lines
 MAX_ROWS = 500  # a course has about ten participants: beyond this, wrong file
 MAX_UNZIPPED_BYTES = 20 * 1024 * 1024  # safeguard against zip bombs
@@ -174,6 +176,12 @@ def clean_cell(value: Any) -> str:
     text = _as_text(value)
     text = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
     return " ".join(text.replace("\ufeff", "").replace("\u200b", "").split())
+
+
+def control_problem(value: Any) -> str | None:
+    """A cell of a one-line column holding a control character once its spaces and line
+    breaks are collapsed: the French problem (`text.one_line_problem`), else None."""
+    return one_line_problem(one_line(_as_text(value)))
 
 
 def _as_text(value: Any) -> str:
