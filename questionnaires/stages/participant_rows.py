@@ -191,7 +191,7 @@ def _parse_values(values: dict[str, Any], today: date) -> tuple[dict[str, Any], 
     """Normalise a row's cells; return the fields and the problems found."""
     problems: list[str] = []
     fields: dict[str, Any] = {field: _text(values.get(field), field, problems) for field in TEXT_LIMITS}
-    if not fields["first_name"]:
+    if not fields["first_name"] and not control_problem(values.get("first_name")):
         problems.insert(0, "prénom manquant. Chaque participant doit avoir un prénom.")
     fields["birth_date"] = _birth_date(values.get("birth_date"), problems, today)
     for field in CHOICES:
