@@ -101,3 +101,14 @@ def test_the_spreadsheet_import_collapses_line_breaks_and_refuses_control_charac
     refused = parse_lines(with_row(prenom="Jean\x07"))
     assert [error.line for error in refused.errors] == [3]
     assert "caractère invisible" in refused.errors[0].message
+
+
+def test_accounts_made_by_the_command_line_are_one_line_too(app):
+    from questionnaires.auth.accounts import AccountError, create_account
+
+    with app.app_context():
+        user = create_account(" Nadia@Example.org\n", "Nadia\r\n\tRoux", "team", "x" * 20)
+        assert (user.email, user.name) == ("nadia@example.org", "Nadia Roux")
+        with pytest.raises(AccountError) as error:
+            create_account("paul@example.org", "Paul\x07", "team", "x" * 20)
+        assert error.value.field == "name" and "caractère invisible" in str(error.value)
