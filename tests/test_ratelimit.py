@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
-from questionnaires.models import Participant
+from questionnaires.followups import progress
+from questionnaires.models import FollowupInvitation, Participant
 from tests.support.factories import database_for, dispose, make_app
 from tests.support.forms import csrf_token
 
@@ -27,6 +28,12 @@ def _token(app):
     with app.app_context():
         person = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).first()
         return bilan.link_token(person)
+
+
+def _referent_link(app) -> str:
+    with app.app_context():
+        invitation = db.session.scalar(select(FollowupInvitation).order_by(FollowupInvitation.id))
+        return f"/suivi/{progress.link_token(invitation)}"
 
 
 def test_ten_tablets_behind_one_address_autosaving_are_never_limited(limited):
@@ -60,6 +67,7 @@ def test_guessing_links_is_stopped_with_a_french_429(limited):
     assert referent.status_code == 429 and "Patientez" in referent.get_data(as_text=True)
     # A valid link always opens: a group on one Wi-Fi with stale QR codes is not locked out.
     assert client.get(f"/b/{good}").status_code == 302
+    assert client.get(_referent_link(limited)).status_code == 200  # a referent's too
     other_address = limited.test_client()
     assert other_address.get(f"/b/{good}", environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
 
