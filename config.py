@@ -120,8 +120,16 @@ class Config:
     #: gunicorn workers (the database lockout above holds across workers in any case)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1").lower() in {"1", "true", "yes"}
-    #: Login form posts per client address
+    #: Failed login posts per client address: beyond, a wrong password answers 429 (a right one
+    #: still logs in: a colleague on the same Wi-Fi is never refused)
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    #: All login posts per client address: a ceiling on the password-hashing work only
+    RATELIMIT_LOGIN_CEILING = os.environ.get("RATELIMIT_LOGIN_CEILING", "60 per minute")
+    #: Each failure past the first RATELIMIT_MISS_FREE (unknown link, wrong password) of an
+    #: address waits longer: STEP seconds, doubling, at most MAX seconds
+    RATELIMIT_MISS_FREE = int(os.environ.get("RATELIMIT_MISS_FREE", "5"))
+    RATELIMIT_MISS_DELAY_STEP = float(os.environ.get("RATELIMIT_MISS_DELAY_STEP", "0.1"))
+    RATELIMIT_MISS_DELAY_MAX = float(os.environ.get("RATELIMIT_MISS_DELAY_MAX", "2"))
     #: Personal-link requests that open nothing (404), per client address: what guessing looks like
     RATELIMIT_BAD_LINKS = os.environ.get("RATELIMIT_BAD_LINKS", "20 per 10 minutes")
     #: All personal-link requests per client address: ten tablets behind one Wi-Fi autosaving

@@ -8,10 +8,16 @@ import smtplib
 from dataclasses import dataclass
 
 from flask import current_app, render_template
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
+from jinja2 import TemplateError
 
 from questionnaires.extensions import db
 from questionnaires.models import MailAttempt, OutboxMail
+from questionnaires.text import CONTROL, one_line
+
+
+class MailBuildError(ValueError):
+    """A mail that cannot be written as it stands (French message for the team)."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,9 @@ class Email:
 def render(name: str, to: str, subject: str, **context) -> Email:
     """`templates/email/<name>.txt` and `.html` with the same context."""
     context.setdefault("association", current_app.config["ASSOCIATION_NAME"])
-    return Email(to, subject, render_template(f"email/{name}.txt", **context),
+    # A subject is one line whatever a title stored before issue 14 holds: a line break in it
+    # made Flask-Mail refuse the mail (BadHeaderError) for every referent of the stage.
+    return Email(to, one_line(subject), render_template(f"email/{name}.txt", **context),
                  render_template(f"email/{name}.html", **context))
 
 
@@ -67,6 +75,7 @@ def deliver(email: Email, message_id: int | None = None, scheduled_id: int | Non
     message's new state, so a mail is in the outbox exactly when it is marked sent.
     `message_id` names a follow-up message, `scheduled_id` a scheduled mail (mail_queue.py).
     """
+    check_headers(email)
     name, address = sender()
     if uses_outbox():
         db.session.add(OutboxMail(message_id=message_id, scheduled_mail_id=scheduled_id,
@@ -81,6 +90,22 @@ def deliver(email: Email, message_id: int | None = None, scheduled_id: int | Non
     return "smtp"
 
 
+def check_headers(email: Email) -> None:
+    """Refuse, in words the team can act on, a recipient or subject that a mail header cannot
+    hold (a line break would also let the text add headers such as Bcc). Checked before both
+    transports, so that the outbox refuses what SMTP would."""
+    if one_line(email.to) != email.to.strip() or CONTROL.search(email.to):
+        raise MailBuildError(
+            "L'e-mail n'a pas pu être écrit : l'adresse du destinataire contient un saut de ligne "
+            "ou un caractère invisible. Corrigez l'adresse sur la fiche du ou de la référent·e ; "
+            "le message repartira au prochain essai.")
+    if one_line(email.subject) != email.subject or CONTROL.search(email.subject):
+        raise MailBuildError(
+            "L'e-mail n'a pas pu être écrit : son objet contient un saut de ligne ou un "
+            "caractère invisible (intitulé du stage ?). Corrigez-le ; le message repartira au "
+            "prochain essai.")
+
+
 def log_attempt(message_id: int | None, to: str, transport: str, now,
                 error: str | None = None, scheduled_id: int | None = None) -> None:
     """One line of the delivery log, in the current transaction."""
@@ -90,7 +115,16 @@ def log_attempt(message_id: int | None, to: str, transport: str, now,
 
 
 def describe(error: Exception) -> str:
-    """An SMTP error in a line the team can read and pass on."""
+    """An error in writing or sending a mail, in a line the team can read and pass on (never
+    empty: the follow-up page shows it as the reason of the failure)."""
+    if isinstance(error, MailBuildError):
+        return str(error)[:500]
+    if isinstance(error, BadHeaderError):  # Flask-Mail's own check, which has no message
+        return ("L'e-mail n'a pas pu être écrit : l'objet, l'expéditeur ou une adresse contient "
+                "un saut de ligne. Corrigez l'intitulé du stage ou l'adresse ; le message "
+                "repartira au prochain essai.")
+    if isinstance(error, TemplateError):
+        return f"Le message n'a pas pu être écrit (modèle d'e-mail incomplet : {error})."[:500]
     if isinstance(error, smtplib.SMTPResponseException):
         text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
             else str(error.smtp_error)
@@ -99,4 +133,6 @@ def describe(error: Exception) -> str:
         return "Adresse refusée par le serveur d'envoi : vérifiez l'e-mail du ou de la référent·e."
     if isinstance(error, (ConnectionError, TimeoutError, OSError, smtplib.SMTPServerDisconnected)):
         return f"Serveur d'envoi injoignable ({type(error).__name__} : {error})"[:500]
-    return f"{type(error).__name__} : {error}"[:500]
+    detail = str(error).strip() or "sans détail"
+    return (f"Le message n'a pas pu être écrit ou envoyé ({type(error).__name__} : {detail}). "
+            "Prévenez l'administrateur·rice si cela se répète.")[:500]

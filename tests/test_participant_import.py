@@ -33,12 +33,11 @@ def _upload(client, stage_id, data: bytes, name="participants.csv"):
 
 
 def _confirm(client, stage_id, preview):
-    """Post the preview's confirmation form, as it was sent back (payload and token)."""
+    """Post the preview's confirmation form, as it was sent back (the preview's token)."""
     html = preview.get_data(as_text=True)
-    payload = re.search(r'name="payload" value="([^"]*)"', html).group(1)
-    filename = re.search(r'name="filename" value="([^"]*)"', html).group(1)
+    kept = re.search(r'name="apercu" value="([^"]*)"', html).group(1)
     return client.post(f"/equipe/stages/{stage_id}/import/confirmer", data={
-        "csrf_token": csrf_token(preview), "payload": payload, "filename": filename})
+        "csrf_token": csrf_token(preview), "apercu": kept})
 
 
 def _count(app, model) -> int:
@@ -126,9 +125,9 @@ def test_tampered_or_stale_confirmation_writes_nothing(app, auth, client):
     stage_id = _stage(app)
     preview = _upload(client, stage_id, GOOD.encode("utf-8"))
     token = csrf_token(preview)
-    for payload in ("%%%not-base64", base64.b64encode(b"garbage\x00").decode()):
+    for kept in ("%%%not-a-token", base64.b64encode(b"garbage\x00" * 4).decode()):
         response = client.post(f"/equipe/stages/{stage_id}/import/confirmer", data={
-            "csrf_token": token, "payload": payload, "filename": "x.csv"})
+            "csrf_token": token, "apercu": kept})
         assert response.status_code == 200
         assert "Rien n&#39;a été importé" in response.get_data(as_text=True)
     assert _count(app, Participant) == 0

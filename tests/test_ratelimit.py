@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
-from questionnaires.models import Participant
+from questionnaires.followups import progress
+from questionnaires.models import FollowupInvitation, Participant
 from tests.support.factories import database_for, dispose, make_app
 from tests.support.forms import csrf_token
 
@@ -14,7 +15,9 @@ def limited(tmp_path):
     """The demo app with the limiter on (TestingConfig keeps it off for the other suites)."""
     from questionnaires.demo import load_demo
 
-    app = make_app(database_for(tmp_path, "limited.sqlite"), RATELIMIT_ENABLED=True)
+    # Failures still wait longer and longer, in milliseconds here (miss_delay is tested alone).
+    app = make_app(database_for(tmp_path, "limited.sqlite"), RATELIMIT_ENABLED=True,
+                   RATELIMIT_MISS_DELAY_STEP=0.001, RATELIMIT_MISS_DELAY_MAX=0.005)
     with app.app_context():
         load_demo()
     yield app
@@ -25,6 +28,12 @@ def _token(app):
     with app.app_context():
         person = db.session.scalars(select(Participant).where(Participant.stage_id == 2)).first()
         return bilan.link_token(person)
+
+
+def _referent_link(app) -> str:
+    with app.app_context():
+        invitation = db.session.scalar(select(FollowupInvitation).order_by(FollowupInvitation.id))
+        return f"/suivi/{progress.link_token(invitation)}"
 
 
 def test_ten_tablets_behind_one_address_autosaving_are_never_limited(limited):
@@ -56,7 +65,9 @@ def test_guessing_links_is_stopped_with_a_french_429(limited):
     # Referent links share the count: guessing there is blocked too, in the referent's look.
     referent = client.get("/suivi/devine-encore")
     assert referent.status_code == 429 and "Patientez" in referent.get_data(as_text=True)
-    assert client.get(f"/b/{good}").status_code == 429  # the whole address waits
+    # A valid link always opens: a group on one Wi-Fi with stale QR codes is not locked out.
+    assert client.get(f"/b/{good}").status_code == 302
+    assert client.get(_referent_link(limited)).status_code == 200  # a referent's too
     other_address = limited.test_client()
     assert other_address.get(f"/b/{good}", environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
 
@@ -81,6 +92,31 @@ def test_login_posts_are_limited_per_address(limited):
                                            "csrf_token": token})
     assert page.status_code == 429 and "Trop de tentatives" in page.get_data(as_text=True)
     assert client.get("/connexion").status_code == 200  # only the POST is limited
+
+
+def test_ten_wrong_passwords_do_not_refuse_a_colleagues_right_password(limited, auth):
+    with limited.app_context():
+        from tests.support.factories import create_user
+        create_user("collegue@example.org", "le-bon-mot-de-passe-123")
+    client = limited.test_client()
+    token = csrf_token(client.get("/connexion"))
+    codes = [client.post("/connexion", data={"email": f"x{n}@example.org", "password": "faux",
+                                             "csrf_token": token}).status_code
+             for n in range(12)]
+    assert codes[:10] == [200] * 10 and set(codes[10:]) == {429}
+    right = client.post("/connexion", data={"email": "collegue@example.org",
+                                            "password": "le-bon-mot-de-passe-123",
+                                            "csrf_token": token})
+    assert right.status_code == 302 and right.headers["Location"].endswith("/equipe/stages")
+
+
+def test_unknown_links_wait_longer_and_longer():
+    from questionnaires.web.ratelimit import miss_delay
+
+    delays = [miss_delay(n, step=0.1, cap=2.0, free=5) for n in range(1, 30)]
+    assert delays[:5] == [0] * 5
+    assert all(a <= b for a, b in zip(delays, delays[1:])) and delays[5] > 0
+    assert delays[-1] == 2.0
 
 
 def test_the_limiter_is_off_in_the_other_suites(app):

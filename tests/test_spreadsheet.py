@@ -136,9 +136,15 @@ def test_value_synonyms(column, values, expected):
 
 
 def test_text_cleaning_control_characters_and_spaces():
-    sheet = parse_lines(with_row(prenom="  Jean\x07 \t Paul\x00 ", ville="Le\u00a0 Havre\x1b"))
+    # NUL bytes are dropped when the CSV is decoded; spaces, tabs, line breaks collapse.
+    sheet = parse_lines(with_row(prenom="  Jean \t\r\n Paul\x00 ", ville="Le\u00a0 Havre"))
     assert sheet.errors == []
     assert (sheet.rows[1].first_name, sheet.rows[1].city) == ("Jean Paul", "Le Havre")
+    # Other control characters are refused in French (issue 14), not silently dropped.
+    refused = parse_lines(with_row(prenom="Jean\x07", ville="Le Havre\x1b"))
+    assert [e.line for e in refused.errors] == [3, 3]
+    assert "Prénom" in refused.errors[0].message and "U+0007" in refused.errors[0].message
+    assert "Ville" in refused.errors[1].message and "U+001B" in refused.errors[1].message
 
 
 def test_quoted_separator_and_newline_in_cell():

@@ -21,7 +21,8 @@ from tests.support.spreadsheets import (
 
 @pytest.mark.parametrize("row, expected", [
     (with_row(prenom="", nom="Martin"), "Ligne 3 : prénom manquant."),
-    (with_row(prenom=" \x01 ", ville="Lens"), "Ligne 3 : prénom manquant."),
+    (with_row(prenom=" \x01 ", ville="Lens"),  # refused since issue 14, no longer dropped
+     "Ligne 3 : la colonne « Prénom » contient un caractère invisible non autorisé"),
     (with_row(naissance="31/02/2001"),
      "Ligne 3 : date de naissance « 31/02/2001 » invalide. Écrivez-la au format JJ/MM/AAAA."),
     (with_row(naissance="hier"), "Ligne 3 : date de naissance « hier » invalide."),

@@ -4,7 +4,7 @@ import io
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -12,6 +12,9 @@ from questionnaires.impact.labels import CAUTION_BELOW, NOT_DUE, ratio_parts, ro
 from questionnaires.impact.masking import masked_figures
 
 BOM = "\ufeff"
+#: What makes a spreadsheet read a text cell as a formula (or DDE): a CSV cell starting with
+#: one of these gets a leading `'`, which Excel and LibreOffice show as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
@@ -31,13 +34,24 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _csv_cell(value) -> str:
+    """A cell for CSV: text (names, answers, imported cells) that would start a formula gets a
+    leading `'`; numbers and dates are formatted by `_cell` and never start with one of those
+    except a negative number, which must stay a number."""
+    text = _cell(value)
+    if isinstance(value, (str, list, tuple)) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def csv_text(header: list[str], body) -> str:
-    """UTF-8 with BOM, `;` separator, CRLF: what French Excel opens as columns."""
+    """UTF-8 with BOM, `;` separator, CRLF: what French Excel opens as columns. Every CSV the
+    service writes goes through here (formula protection: `_csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_csv_cell(v) for v in header])
     for row in body:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return BOM + buffer.getvalue()
 
 
@@ -61,12 +75,12 @@ def xlsx_bytes(sheets: dict[str, tuple[list[str], list]]) -> bytes:
     book.remove(book.active)
     for title, (header, body) in sheets.items():
         sheet = book.create_sheet(title[:31])
-        sheet.append(header)
+        sheet.append([_xlsx_cell(sheet, v, Cell) for v in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(name) for name in header]
         for number, row in enumerate(body):
-            sheet.append([_xlsx_value(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v, Cell) for v in row])
             for cell, value in zip(sheet[sheet.max_row], row):
                 if type(value) in DATE_FORMATS:
                     cell.number_format = DATE_FORMATS[type(value)]
@@ -93,14 +107,26 @@ def xlsx_stream(sheets: dict[str, tuple[list[str], object]]) -> bytes:
             width = max([len(name)] + [_width(row[index - 1]) for row in first])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
         sheet.freeze_panes = "A2"
-        sheet.append(header)
+        sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in header])
         for row in first:
-            sheet.append([_xlsx_value(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in row])
         for row in rows:
-            sheet.append([_xlsx_value(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value, kind):
+    """Every XLSX cell the service writes: text typed as a string, so `=HYPERLINK(…)` from an
+    answer or an imported name stays text (openpyxl would otherwise store any text starting
+    with `=` as a live formula); numbers and dates keep their own type."""
+    value = _xlsx_value(value)
+    if not isinstance(value, str):
+        return value
+    cell = kind(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _xlsx_value(value):

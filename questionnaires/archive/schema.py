@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, time
 
 from questionnaires.stages.contacts import EMAIL, normal_phone
-from questionnaires.text import CONTROL
+from questionnaires.text import CONTROL, one_line
 from questionnaires.models import MAX_STAGE_DAYS
 from questionnaires.models.report import FUNDER_KINDS, MAX_TEXT, TEXT_KEYS
 from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
@@ -153,6 +153,12 @@ def _check_list(data: dict, name: str, errors: list[str]) -> set:
 
 
 def _check_object(obj: dict, spec: dict, path: str, keys: dict, errors: list[str]) -> None:
+    """Check one object against its spec; its one-line fields (names, titles, cities,
+    e-mails) are first made one line in place, as the team's forms do: a line break in a
+    stage title stopped its mails (issue 14). Other control characters are refused below."""
+    for name, (kind, _, _) in spec.items():
+        if kind in ("text", "email") and isinstance(obj.get(name), str):
+            obj[name] = one_line(obj[name])
     for name in obj:
         if name not in spec:
             errors.append(f"{path}.{name} : clé inconnue.")

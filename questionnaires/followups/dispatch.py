@@ -88,12 +88,15 @@ def process(message_id: int, now: datetime, token: str, s: Settings,
         _finish(message_id, token, state="cancelled", next_attempt_at=None, last_error=reason)
         db.session.commit()
         return Outcome(message_id, message.kind, invitation.email, "cancelled", reason)
-    email = compose(message, now, s)
+    address = invitation.email
     try:
+        # Writing the mail is inside too: a stored title or address it cannot hold must end
+        # as a failure the team can read on the follow-up page, not stop the pass.
+        email = compose(message, now, s)
         transport = mail.deliver(email, message_id)
-    except Exception as error:  # any SMTP or network failure: retried later, logged
+    except Exception as error:  # writing, SMTP or network failure: retried later, logged
         db.session.rollback()
-        return _failed(message_id, email, token, now, s, mail.describe(error))
+        return _failed(message_id, address, token, now, s, mail.describe(error))
     recorded = _finish(message_id, token, state="sent", sent_at=now, sent_to=email.to,
                        next_attempt_at=None, last_error=None)
     if not recorded:
@@ -118,7 +121,7 @@ def _finish(message_id: int, token: str, **values) -> bool:
     ).values(claim_token=None, **values)).rowcount == 1
 
 
-def _failed(message_id, email, token, now, s: Settings, error: str) -> Outcome:
+def _failed(message_id, to: str, token, now, s: Settings, error: str) -> Outcome:
     message = db.session.get(FollowupMessage, message_id)
     attempts = message.attempts + 1
     if attempts >= s.max_attempts:
@@ -128,9 +131,9 @@ def _failed(message_id, email, token, now, s: Settings, error: str) -> Outcome:
         values = dict(next_attempt_at=now + retry_delay(attempts, s))
         result = "retry"
     _finish(message_id, token, attempts=attempts, last_error=error, **values)
-    mail.log_attempt(message_id, email.to, "smtp", now, error)
+    mail.log_attempt(message_id, to, "smtp", now, error)
     db.session.commit()
-    return Outcome(message_id, message.kind, email.to, result, error)
+    return Outcome(message_id, message.kind, to, result, error)
 
 
 def obsolete(message: FollowupMessage, now: datetime, s: Settings) -> str | None:

@@ -8,6 +8,7 @@ from questionnaires.models.followup import (
     OutboxMail,
 )
 from questionnaires.models.heartbeat import SchedulerHeartbeat
+from questionnaires.models.imports import ImportPreview
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
@@ -25,7 +26,7 @@ from questionnaires.models.user import LoginThrottle, User
 from questionnaires.models.variant import StageQuestionnaire
 
 __all__ = [
-    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
+    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "ImportPreview", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",

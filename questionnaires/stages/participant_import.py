@@ -3,16 +3,23 @@
 `plan_import` reads the file and the database and says what would be created, with every
 error; `apply_import` writes that plan. Nothing is written unless the whole file is valid.
 """
-from dataclasses import dataclass, field
-from datetime import date
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from questionnaires.stages.enrolment import enrolled_count
 from questionnaires.extensions import db
-from questionnaires.models import Participant, Referent, Stage, Structure
-from questionnaires.stages.participant_rows import LineError, ParticipantRow, read_participants
+from questionnaires.models import ImportPreview, Participant, Referent, Stage, Structure
+from questionnaires.stages.participant_rows import (
+    LineError, ParsedSheet, ParticipantRow, read_participants,
+)
+
+#: How long a preview can be confirmed (then the file must be sent again)
+PREVIEW_KEPT = timedelta(hours=2)
 
 
 @dataclass
@@ -32,7 +39,11 @@ class ImportPlan:
 
 def plan_import(stage: Stage, data: bytes, filename: str, today: date) -> ImportPlan:
     """Read the file and check it against the stage and the known referents."""
-    sheet = read_participants(data, filename, today)
+    return plan_rows(stage, read_participants(data, filename, today))
+
+
+def plan_rows(stage: Stage, sheet: ParsedSheet) -> ImportPlan:
+    """Check rows already read (at preview, or kept since) against the current data."""
     plan = ImportPlan(rows=sheet.rows, errors=list(sheet.errors))
     if any(error.line is None for error in sheet.errors):
         return plan
@@ -128,3 +139,52 @@ def apply_import(stage: Stage, plan: ImportPlan) -> list[Participant]:
         created.append(person)
     db.session.flush()
     return created
+
+
+# --- Between preview and confirmation: the rows read once, kept in the database ------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def row_data(row: ParticipantRow) -> dict:
+    """A row as JSON keeps it (dates as ISO text)."""
+    data = asdict(row)
+    data["birth_date"] = row.birth_date.isoformat() if row.birth_date else None
+    return data
+
+
+def _row(data: dict) -> ParticipantRow:
+    born = data.get("birth_date")
+    return ParticipantRow(**{**data, "birth_date": date.fromisoformat(born) if born else None})
+
+
+def keep_preview(stage: Stage, filename: str, plan: ImportPlan, now: datetime) -> str:
+    """Keep a valid plan's rows for its confirmation; returns the form's token. Previews older
+    than PREVIEW_KEPT, of any stage, are deleted (they hold people's data)."""
+    db.session.execute(delete(ImportPreview).where(ImportPreview.created_at < now - PREVIEW_KEPT))
+    token = secrets.token_urlsafe(32)
+    db.session.add(ImportPreview(token_hash=_hash(token), stage_id=stage.id,
+                                 filename=(filename or "")[:255], created_at=now,
+                                 rows=[row_data(row) for row in plan.rows]))
+    return token
+
+
+def take_preview(stage: Stage, token: str, now: datetime) -> tuple[str, ParsedSheet] | None:
+    """The kept rows of this stage's preview `token` (filename, sheet), taken once: deleted in
+    the caller's transaction, so that a second confirmation (double click, two workers) finds
+    nothing. None when unknown, another stage's, or older than PREVIEW_KEPT."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    mine = (ImportPreview.token_hash == _hash(token), ImportPreview.stage_id == stage.id,
+            ImportPreview.created_at >= now - PREVIEW_KEPT)
+    kept = db.session.scalar(select(ImportPreview).where(*mine))
+    if kept is None:
+        return None
+    filename, rows = kept.filename, kept.rows
+    if db.session.execute(delete(ImportPreview).where(*mine)).rowcount != 1:
+        return None  # another request took it meanwhile
+    try:
+        return filename, ParsedSheet(rows=[_row(row) for row in rows], errors=[])
+    except (TypeError, ValueError):
+        return None

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from questionnaires.archive.spreadsheet import (
-    HEADER_SEARCH_ROWS, MAX_ROWS, SpreadsheetError, clean_cell, fr_date, read_rows,
+    HEADER_SEARCH_ROWS, MAX_ROWS, SpreadsheetError, clean_cell, control_problem, fr_date,
+    read_rows,
 )
 from questionnaires.stages.contacts import normal_email, normal_phone
 
@@ -190,7 +191,7 @@ def _parse_values(values: dict[str, Any], today: date) -> tuple[dict[str, Any], 
     """Normalise a row's cells; return the fields and the problems found."""
     problems: list[str] = []
     fields: dict[str, Any] = {field: _text(values.get(field), field, problems) for field in TEXT_LIMITS}
-    if not fields["first_name"]:
+    if not fields["first_name"] and not control_problem(values.get("first_name")):
         problems.insert(0, "prénom manquant. Chaque participant doit avoir un prénom.")
     fields["birth_date"] = _birth_date(values.get("birth_date"), problems, today)
     for field in CHOICES:
@@ -202,9 +203,13 @@ def _parse_values(values: dict[str, Any], today: date) -> tuple[dict[str, Any], 
 
 
 def _text(raw: Any, field: str, problems: list[str]) -> str | None:
-    """Cleaned text of a cell, with a length check."""
+    """Cleaned text of a cell (one line), with a length check; a control character other than
+    spaces and line breaks is refused, as the team's forms do."""
     text = clean_cell(raw)
     label, limit = TEXT_LIMITS[field]
+    problem = control_problem(raw)
+    if problem:
+        problems.append(f"la colonne « {label} » {problem} Corrigez-la dans votre tableur.")
     if len(text) > limit:
         problems.append(f"la colonne « {label} » contient {len(text)} caractères ({limit} au "
                         "maximum). Raccourcissez le texte.")

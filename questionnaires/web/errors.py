@@ -38,6 +38,18 @@ def render_error(code: int, title: str | None = None, message: str | None = None
     )
 
 
+def too_many_requests():
+    """The French 429, as a page in the look of whoever asked, or JSON for the autosaves."""
+    message = ("Trop de demandes en peu de temps depuis cet appareil ou ce réseau. Patientez "
+               "quelques minutes puis réessayez ; vos réponses déjà enregistrées sont gardées.")
+    if request.path.endswith("/brouillon") or request.is_json:  # the autosave reads JSON
+        return jsonify(error=message), 429
+    if request.blueprint == "referent":
+        return render_template("referent/error.html", code=429, title="Trop de tentatives",
+                               message=message), 429
+    return render_error(429, "Trop de tentatives", message)
+
+
 def register(app: Flask) -> None:
     """Route every HTTP error and uncaught exception to a French page."""
 
@@ -50,15 +62,8 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(RateLimitExceeded)
-    def too_many_requests(error):
-        message = ("Trop de demandes en peu de temps depuis cet appareil ou ce réseau. Patientez "
-                   "quelques minutes puis réessayez ; vos réponses déjà enregistrées sont gardées.")
-        if request.path.endswith("/brouillon") or request.is_json:  # the autosave reads JSON
-            return jsonify(error=message), 429
-        if request.blueprint == "referent":
-            return render_template("referent/error.html", code=429, title="Trop de tentatives",
-                                   message=message), 429
-        return render_error(429, "Trop de tentatives", message)
+    def too_many_requests_error(error):
+        return too_many_requests()
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

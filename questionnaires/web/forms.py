@@ -2,12 +2,14 @@
 from flask import request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.widgets.core import clean_key
 
-from questionnaires.text import CONTROL
+from questionnaires.text import CONTROL, CONTROL_MESSAGE, one_line
 
 DATE_FORMAT_MESSAGE = "Date invalide : choisissez-la dans le calendrier ou écrivez-la AAAA-MM-JJ."
 
@@ -21,6 +23,18 @@ def without_control_characters(value):
     return CONTROL.sub("", value) if isinstance(value, str) else value
 
 
+def one_line_field(value):
+    """A one-line field (title, name, city, e-mail…): spaces, tabs and line breaks collapsed
+    (a line break in a stage title stopped its mails); any other control character refused in
+    French (a filter's ValueError becomes the field's error)."""
+    if not isinstance(value, str):
+        return value
+    value = one_line(value)
+    if CONTROL.search(value):
+        raise ValueError("Ce champ " + CONTROL_MESSAGE)
+    return value
+
+
 class FrenchForm(FlaskForm):
     """Built-in validation messages in French (needs WTF_I18N_ENABLED = False)."""
 
@@ -28,11 +42,13 @@ class FrenchForm(FlaskForm):
         locales = ["fr_FR", "fr"]
 
         def bind_field(self, form, unbound_field, options):
-            """Every text field (not passwords, kept as typed) drops control characters."""
+            """Every text field but passwords (kept as typed): a text area drops control
+            characters, a one-line field is made one line (`one_line_field`)."""
             kind = unbound_field.field_class
             if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
-                options["filters"] = (without_control_characters,
-                                      *unbound_field.kwargs.get("filters", ()))
+                clean = (without_control_characters if issubclass(kind, TextAreaField)
+                         else one_line_field)
+                options["filters"] = (clean, *unbound_field.kwargs.get("filters", ()))
             return unbound_field.bind(form=form, **options)
 
 
