@@ -31,6 +31,7 @@ from questionnaires.team import bp as team_bp
 from questionnaires.web import errors, headers, jinja, ratelimit
 from questionnaires.web.accessibility import bp as accessibility_bp
 from questionnaires.web.health import bp as health_bp
+from questionnaires.web.log_masking import mask_dev_server_log
 from questionnaires.web.production import TrustedProxyFix, check_production
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ratelimit.init_app(app)
     errors.register(app)
     headers.init_app(app)
+    mask_dev_server_log()
     jinja.register(app)
     for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
                   backup, privacy):

@@ -7,6 +7,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from questionnaires.followups.actions import after_email_change, resend, send_now
+from questionnaires.followups.messages import outbox_copy
 from questionnaires import mail
 from questionnaires.extensions import db
 from questionnaires.web.headers import allow_inline_styles
@@ -134,8 +135,9 @@ def outbox():
     mail_id = request.args.get("mail", type=int)
     if mail_id is not None:
         allow_inline_styles()  # the mail's own inline styles, in a sandboxed iframe
-        return render_template("team/followup_mail.html",
-                               mail=object_or_404(OutboxMail, mail_id, "Cet e-mail"))
+        kept = object_or_404(OutboxMail, mail_id, "Cet e-mail")
+        text, html = outbox_copy(kept)
+        return render_template("team/followup_mail.html", mail=kept, text=text, html=html)
     mails = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(100)).all()
     attempts = db.session.scalars(select(MailAttempt).order_by(MailAttempt.id.desc())
                                   .limit(50)).all()
