@@ -174,6 +174,11 @@ class Config:
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed. 0 when
     #: clients reach the app directly: trusting the headers would let anyone pick their address.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    #: The proxies' own addresses, comma-separated: X-Forwarded-* is believed only from them
+    #: (a client reaching gunicorn directly is seen as it is)
+    PROXY_ADDRESSES = os.environ.get("PROXY_ADDRESSES", "127.0.0.1,::1")
+    #: Set by ProductionConfig: start only with a real PUBLIC_URL and SECRET_KEY, no demo data
+    PRODUCTION = False
 
 
 class DevelopmentConfig(Config):
@@ -199,6 +204,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "https"
+    PRODUCTION = True
     #: nginx in front (docs/deployment.md): the client's address and https come from it
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
 

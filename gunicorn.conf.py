@@ -19,6 +19,9 @@ Every setting comes from the environment, with defaults measured on a 2-core mac
 """
 import multiprocessing
 import os
+import sys
+
+from questionnaires.web.production import public_bind_warning
 
 
 def _int(name: str, default: int) -> int:
@@ -33,6 +36,10 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Bound to a public address, clients can reach the app around the TLS proxy: say so at start.
+_warning = public_bind_warning(bind.split(","))
+if _warning:
+    print(_warning, file=sys.stderr)
 # Sync workers, cores + 1: the pages are CPU-bound (templates, SQLAlchemy), so more workers than
 # cores only add switching; on 2 cores a worker cost 3.3-3.4 ms of CPU per section page with 2
 # or 3 workers and 4.1 ms with the usual 2 × cores + 1 = 5 (bench/README.md). The extra one

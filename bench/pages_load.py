@@ -89,6 +89,8 @@ def prepare_database(folder: Path) -> dict:
         invitation = db.session.scalar(select(FollowupInvitation)
                                        .where(FollowupInvitation.stage_id == stage.id)
                                        .order_by(FollowupInvitation.id).limit(1))
+        invitation.first_sent_at = datetime.now(timezone.utc)  # a link opens once sent
+        db.session.commit()
         links = {"url": url, "stage_id": stage.id, "bilan": f"/b/{link_token(participant)}",
                  "referent": f"/suivi/{followup_token(invitation)}"}
         db.engine.dispose()

@@ -6,7 +6,6 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, _database_url, _secret_key
 
@@ -32,6 +31,8 @@ from questionnaires.team import bp as team_bp
 from questionnaires.web import errors, headers, jinja, ratelimit
 from questionnaires.web.accessibility import bp as accessibility_bp
 from questionnaires.web.health import bp as health_bp
+from questionnaires.web.log_masking import mask_dev_server_log
+from questionnaires.web.production import TrustedProxyFix, check_production
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
+    check_production(app.config, os.environ)  # before a key is generated into instance/
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key()
     check_retention_years(app.config["RETENTION_YEARS"])  # 0 would anonymise every stage
     app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -71,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ratelimit.init_app(app)
     errors.register(app)
     headers.init_app(app)
+    mask_dev_server_log()
     jinja.register(app)
     for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
                   backup, privacy):
@@ -85,10 +88,12 @@ def _trust_proxy(app: Flask) -> None:
     Without it every request seems to come from 127.0.0.1 over http: rate limits and the
     audit log would see one client, and external URLs would say http. X-Forwarded-Host is not
     believed: nginx passes the Host header itself, and a client could forge the other one.
+    The headers are believed only from PROXY_ADDRESSES (the proxy's own address).
     """
     hops = app.config.get("PROXY_HOPS") or 0
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        addresses = {a.strip() for a in app.config["PROXY_ADDRESSES"].split(",") if a.strip()}
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, hops, addresses)
 
 
 def _tune_engine(app: Flask) -> None:

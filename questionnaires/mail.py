@@ -13,6 +13,7 @@ from jinja2 import TemplateError
 
 from questionnaires.extensions import db
 from questionnaires.models import MailAttempt, OutboxMail
+from questionnaires.web.log_masking import mask_tokens
 from questionnaires.text import CONTROL, one_line
 
 
@@ -72,7 +73,9 @@ def deliver(email: Email, message_id: int | None = None, scheduled_id: int | Non
     """Send over SMTP (raises on failure), or add to the outbox in the current transaction.
 
     Returns the transport used. The outbox row is committed by the caller together with the
-    message's new state, so a mail is in the outbox exactly when it is marked sent.
+    message's new state, so a mail is in the outbox exactly when it is marked sent. The row
+    keeps personal links masked ("/suivi/***"): the database and its backups hold no working
+    link; the team's outbox page puts the link back (followups.messages.outbox_copy).
     `message_id` names a follow-up message, `scheduled_id` a scheduled mail (mail_queue.py).
     """
     check_headers(email)
@@ -81,7 +84,8 @@ def deliver(email: Email, message_id: int | None = None, scheduled_id: int | Non
         db.session.add(OutboxMail(message_id=message_id, scheduled_mail_id=scheduled_id,
                                   sender=f"{name} <{address}>",
                                   reply_to=reply_to(), to_address=email.to, subject=email.subject,
-                                  body_text=email.text, body_html=email.html))
+                                  body_text=mask_tokens(email.text),
+                                  body_html=mask_tokens(email.html)))
         return "outbox"
     message = Message(email.subject, recipients=[email.to], body=email.text, html=email.html,
                       sender=(name, address), reply_to=reply_to())

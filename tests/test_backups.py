@@ -179,3 +179,36 @@ def test_the_password_never_reaches_the_command_line():
     assert "s3cr" not in conninfo
     assert conninfo == "host='db.example.org' port='5433' user='app' dbname='stages'"
     assert backups._pg_env(url)["PGPASSWORD"] == "s3cr'et"
+
+
+def test_a_restore_erases_again_the_people_erased_since_the_backup(demo_app, tmp_path):
+    """Issue 14, item 9: the erasure register outlives the restore and is applied again."""
+    from questionnaires.models import Erasure
+    from questionnaires.privacy.anonymise import (
+        anonymise_participant, anonymous_name, register_erasure,
+    )
+
+    assert cli(demo_app, "create").exit_code == 0
+    [backup] = backups.list_backups(tmp_path / "backups")
+    with demo_app.app_context():
+        erased, deleted = db.session.scalars(select(Participant).order_by(Participant.id)
+                                             .limit(2)).all()
+        erased_id, deleted_id, name = erased.id, deleted.id, erased.first_name
+        anonymise_participant(erased, datetime.now(timezone.utc))
+        register_erasure("participant_deleted", deleted.id, datetime.now(timezone.utc))
+        db.session.delete(deleted)  # as the team's "Retirer du stage" does
+        db.session.commit()
+        db.session.remove()
+    restored = cli(demo_app, "restore", "--yes", str(backup.path))
+    assert restored.exit_code == 0, restored.output
+    assert "Registre des effacements réappliqué" in restored.output
+    with demo_app.app_context():
+        back = db.session.get(Participant, erased_id)
+        assert back.first_name == anonymous_name(erased_id) and back.anonymised_at is not None
+        assert db.session.get(Participant, deleted_id) is None
+        assert sorted((e.kind, e.subject_id) for e in db.session.scalars(select(Erasure))) == \
+            sorted([("participant", erased_id), ("participant_deleted", deleted_id)])
+        db.session.remove()
+    [register] = (tmp_path / "backups").glob("registre-effacements-*.json")
+    assert name not in register.read_text()  # ids and times only
+    assert str(register) in restored.output

@@ -85,7 +85,8 @@ def test_production_cookies_are_secure_httponly_and_lax(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_CONFIG", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
-    app = create_app()
+    # PUBLIC_URL is read when config.py is imported: given here, as instance/config.py would.
+    app = create_app({"PUBLIC_URL": "https://stages.example.org"})
     config = app.config
     assert (config["SESSION_COOKIE_SECURE"], config["SESSION_COOKIE_HTTPONLY"],
             config["SESSION_COOKIE_SAMESITE"]) == (True, True, "Lax")

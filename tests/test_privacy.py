@@ -343,6 +343,8 @@ def test_tablet_and_referent_pages_show_the_short_notice(demo):
     with demo.app_context():
         dispatch_due(datetime(2022, 3, 1, 9, tzinfo=timezone.utc))
         invitation = db.session.scalar(select(FollowupInvitation))
+        invitation.first_sent_at = datetime.now(timezone.utc)  # a link opens only once sent
+        db.session.commit()
         link = progress.link_token(invitation)
     page = demo.test_client().get(f"/suivi/{link}")
     assert page.status_code == 200, page.get_data(as_text=True)[:300]

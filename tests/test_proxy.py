@@ -42,9 +42,9 @@ def test_without_a_proxy_the_headers_are_ignored():
 def test_production_expects_one_proxy_by_default(tmp_path):
     """FLASK_CONFIG=production with no PROXY_HOPS set, as the systemd unit runs it."""
     env = {k: v for k, v in os.environ.items() if k != "PROXY_HOPS"}
-    env.update(FLASK_CONFIG="production", SECRET_KEY="x" * 32,
+    env.update(FLASK_CONFIG="production", SECRET_KEY="x" * 32, PUBLIC_URL="https://stages.example.org",
                DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite'}")
     out = subprocess.run([sys.executable, "-c", "from wsgi import app; "
                           "print(app.config['PROXY_HOPS'], type(app.wsgi_app).__name__)"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert out.stdout.split() == ["1", "ProxyFix"], out.stderr
+    assert out.stdout.split() == ["1", "TrustedProxyFix"], out.stderr

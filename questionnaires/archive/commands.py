@@ -10,6 +10,8 @@ from sqlalchemy import inspect
 from questionnaires.archive import backups
 from questionnaires.archive.schema import ArchiveError
 from questionnaires.archive.stage import dumps, export_stage, import_archive, loads
+from questionnaires.clock import utcnow
+from questionnaires.privacy import erasures
 from questionnaires.extensions import db
 from questionnaires.models import Stage
 
@@ -112,6 +114,7 @@ def backup_restore(file: str, yes: bool):
             f"celles de {path.name}. Continuer ?"):
         click.echo("Restauration annulée : la base n'a pas changé.")
         sys.exit(1)
+    register = _erasure_register()
     # Our own pooled connections would hold locks that the restore waits for.
     db.session.remove()
     db.engine.dispose()
@@ -126,6 +129,36 @@ def backup_restore(file: str, yes: bool):
         click.echo(f"État d'avant la restauration sauvegardé dans {safety}.")
     click.echo(f"Base restaurée depuis {path.name}. Si cette sauvegarde vient d'une version "
                "antérieure du service, lancez `flask db upgrade`.")
+    if register:
+        _erase_again(register, folder)
+
+
+def _erasure_register() -> list[dict]:
+    """The erasure register of the database about to be replaced (empty if it has none)."""
+    if backups.kind_of(current_app.config["SQLALCHEMY_DATABASE_URI"]) == "sqlite" and not \
+            backups.sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                                must_exist=False).exists():
+        return []
+    try:
+        return erasures.entries() if erasures.has_register() else []
+    finally:
+        db.session.remove()
+
+
+def _erase_again(register: list[dict], folder: Path) -> None:
+    """Apply the register of before the restore to the restored data (docs/privacy.md)."""
+    kept = erasures.save(register, folder / f"registre-effacements-{utcnow():%Y%m%d-%H%M%S}.json")
+    if not erasures.has_register():
+        db.engine.dispose()
+        click.echo(f"Cette sauvegarde précède le registre des effacements : lancez `flask db "
+                   f"upgrade`, puis `flask privacy reapply-erasures {kept}` pour effacer à "
+                   "nouveau les personnes effacées depuis.", err=True)
+        return
+    again = erasures.reapply(register, utcnow())
+    db.session.commit()
+    db.engine.dispose()
+    click.echo(f"Registre des effacements réappliqué ({len(register)} ligne(s), copie dans "
+               f"{kept}) : {again} personne(s) revenue(s) avec la sauvegarde de nouveau effacée(s).")
 
 
 def _safety_copy(url: str, folder: Path) -> Path | None:

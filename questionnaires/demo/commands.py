@@ -1,5 +1,8 @@
 """`flask demo load|link`: the demo stages that `make run` serves."""
+import sys
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -16,6 +19,12 @@ def demo():
 @demo.command("load", help="Charge les stages de démonstration si la base n'a aucun stage.")
 @click.option("--force", is_flag=True, help="Charger même si des stages existent déjà.")
 def demo_load(force: bool):
+    if current_app.config.get("PRODUCTION"):
+        # The demo's team account has a password printed in the README and by `make run`.
+        click.echo("Refusé : les données de démonstration ne se chargent pas en production "
+                   "(FLASK_CONFIG=production). Leur compte d'équipe a un mot de passe public.",
+                   err=True)
+        sys.exit(1)
     if not force and db.session.scalar(select(func.count(Stage.id))):
         click.echo("La base contient déjà des stages : démonstration non chargée.")
         return

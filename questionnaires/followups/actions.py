@@ -15,11 +15,21 @@ from questionnaires.followups.settings import Settings
 from questionnaires.models import FollowupInvitation, FollowupMessage, Referent
 
 
+#: "Envoyer maintenant" pressed again once the invitation has left (a double click, an old page)
+ALREADY_SENT = ("l'invitation est déjà partie. Pour envoyer le lien à nouveau, utilisez "
+                "« Renvoyer ».")
+
+
 def send_now(invitation: FollowupInvitation, now: datetime) -> Outcome | None:
-    """Send the first invitation at once (planned, held as too late, or failed)."""
+    """Send the first invitation at once (planned, held as too late, or failed).
+
+    Once it has left, this does nothing: a second press must not become a resend.
+    """
     first = next((m for m in invitation.messages if m.kind == "invitation"), None)
-    if invitation.first_sent_at is not None or first is None:
+    if first is None:
         return resend(invitation, now)
+    if invitation.first_sent_at is not None or first.state == "sent":
+        return Outcome(first.id, first.kind, invitation.email, "cancelled", ALREADY_SENT)
     db.session.execute(update(FollowupMessage).where(
         FollowupMessage.id == first.id, FollowupMessage.claim_token.is_(None),
         FollowupMessage.state.in_(("planned", "held", "failed")),

@@ -3,13 +3,15 @@ from datetime import datetime
 
 
 from questionnaires import mail
-from questionnaires.followups.progress import cards, link_url
+from questionnaires.extensions import db
+from questionnaires.followups.progress import cards, link_token, link_url
 from questionnaires.followups.settings import Settings
 from questionnaires.followups.plan import (
     followed_by,
     link_expires_on,
 )
-from questionnaires.models import FollowupMessage
+from questionnaires.models import FollowupMessage, OutboxMail, ScheduledMail
+from questionnaires.participant import bilan
 
 SUBJECTS = {
     "invitation": "Suivi à 3 mois du stage « {title} »",
@@ -39,3 +41,25 @@ def compose(message: FollowupMessage, now: datetime, s: Settings) -> mail.Email:
         deadline=link_expires_on(invitation, s, now), resend=message.kind == "renvoi",
         contact=mail.reply_to(),
     )
+
+
+def outbox_copy(kept: OutboxMail) -> tuple[str, str]:
+    """An outbox mail's text and HTML with its personal link put back, for the team's eyes only.
+
+    The row keeps the link masked (mail.deliver); it is rebuilt from the salt and the key, so it
+    is the link that works today (after an address change, the new one). A mail whose person or
+    invitation is gone keeps "***".
+    """
+    links = {}
+    message = db.session.get(FollowupMessage, kept.message_id) if kept.message_id else None
+    if message is not None:
+        links["/suivi/"] = link_token(message.invitation)
+    scheduled = (db.session.get(ScheduledMail, kept.scheduled_mail_id)
+                 if kept.scheduled_mail_id else None)
+    if scheduled is not None and scheduled.participant is not None:
+        links["/b/"] = bilan.link_token(scheduled.participant)
+    text, html = kept.body_text, kept.body_html
+    for path, token in links.items():
+        text = text.replace(f"{path}***", f"{path}{token}")
+        html = html.replace(f"{path}***", f"{path}{token}")
+    return text, html

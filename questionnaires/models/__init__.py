@@ -1,5 +1,6 @@
 """The data model; import models from here."""
-from questionnaires.models.audit import AUDIT_ACTIONS, AuditEvent
+from questionnaires.models.actions import FormUse
+from questionnaires.models.audit import AUDIT_ACTIONS, ERASURE_KINDS, AuditEvent, Erasure
 from questionnaires.models.followup import (
     FollowupHandover,
     FollowupInvitation,
@@ -26,7 +27,7 @@ from questionnaires.models.user import LoginThrottle, User
 from questionnaires.models.variant import StageQuestionnaire
 
 __all__ = [
-    "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "ImportPreview", "MailAttempt",
+    "AUDIT_ACTIONS", "AuditEvent", "ERASURE_KINDS", "Erasure", "FormUse", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "ImportPreview", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",

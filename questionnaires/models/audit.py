@@ -54,3 +54,27 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(String(300))
     #: The client's address as the app saw it (behind a proxy: the proxy's, see deployment)
     ip: Mapped[str | None] = mapped_column(String(45))
+
+
+#: What an erasure register entry undid: a participant or a referent anonymised, a participant
+#: deleted
+ERASURE_KINDS = {"participant": "Participant·e anonymisé·e",
+                 "referent": "Référent·e anonymisé·e",
+                 "participant_deleted": "Participant·e supprimé·e"}
+
+
+class Erasure(db.Model):
+    """One line of the erasure register: who was erased and when, with no personal data.
+
+    It outlives a backup restore: `flask backup restore` reads the register first and applies
+    it again to the restored data (privacy/erasures.py), so nobody erased comes back.
+    """
+
+    __table_args__ = (CheckConstraint(sql_in("kind", ERASURE_KINDS), "kind_known"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: participant, referent or participant_deleted (ERASURE_KINDS)
+    kind: Mapped[str] = mapped_column(String(30))
+    #: The erased row's id (participant.id or referent.id); no foreign key: a deleted row is gone
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: When it was erased
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,6 +21,7 @@ from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
 from questionnaires.models import (
     AttendanceCall,
+    Erasure,
     FollowupInvitation,
     FollowupMessage,
     MailAttempt,
@@ -109,6 +110,15 @@ def _names(participant: Participant) -> list[str]:
     return sorted((p for p in parts if len(p) >= 2), key=len, reverse=True)
 
 
+def register_erasure(kind: str, subject_id: int, now: datetime) -> None:
+    """A line of the erasure register (ids and time only), once per person and kind; a backup
+    restore applies the register again (privacy/erasures.py). The caller commits."""
+    known = db.session.scalar(select(Erasure.id).where(Erasure.kind == kind,
+                                                       Erasure.subject_id == subject_id))
+    if known is None:
+        db.session.add(Erasure(kind=kind, subject_id=subject_id, at=now))
+
+
 def _outbox(where):
     """The local outbox copies of follow-up mails whose invitation matches `where`."""
     return db.session.scalars(
@@ -136,6 +146,7 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
         ScheduledMail.participant_id == participant.id))
     participant.bilan_link_salt = new_salt()  # the personal link (and any open session) dies
     participant.anonymised_at = now
+    register_erasure("participant", participant.id, now)
     responses = db.session.scalars(select(Response).where(
         Response.stage_id == participant.stage_id)).all()
     for response in responses:
@@ -172,6 +183,7 @@ def anonymise_referent(referent: Referent, now: datetime) -> bool:
     referent.name, referent.email = anonymous_referent(referent.id)
     referent.phone = None
     referent.anonymised_at = now
+    register_erasure("referent", referent.id, now)
     invitations = db.session.scalars(select(FollowupInvitation).where(
         FollowupInvitation.referent_id == referent.id)).all()
     for invitation in invitations:

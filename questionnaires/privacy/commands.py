@@ -1,9 +1,12 @@
 """`flask privacy purge-expired`: the retention pass by hand (docs/privacy.md)."""
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
 from questionnaires.cli import moment
 from questionnaires.extensions import db
+from questionnaires.privacy import erasures
 from questionnaires.privacy.retention import purge_expired, record_purge
 
 
@@ -40,3 +43,20 @@ def privacy_purge_expired(dry_run: bool, now_text: str | None):
         stages[person.stage_id] += 1
     for stage_id, count in stages.items():
         click.echo(f"  stage {stage_id} : {count} participant·e·s")
+
+
+@privacy.command("reapply-erasures",
+                 help="Efface à nouveau les personnes du registre des effacements FILE (copie "
+                      "écrite par `flask backup restore`) revenues avec une sauvegarde.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def privacy_reapply_erasures(file: Path):
+    try:
+        register = erasures.load(file)
+    except ValueError as error:
+        raise click.ClickException(f"{file} : {error}.")
+    if not erasures.has_register():
+        raise click.ClickException("La base n'a pas encore le registre des effacements : "
+                                   "lancez d'abord `flask db upgrade`.")
+    again = erasures.reapply(register, moment(None))
+    db.session.commit()
+    click.echo(f"{again} personne(s) de nouveau effacée(s) ({len(register)} ligne(s) lues).")

@@ -41,10 +41,13 @@ def find_by_token(token: str, now: datetime) -> LinkCheck:
     """The invitation a link opens, and whether it has expired.
 
     A link made for an address the referent no longer has is dead at once, even before the
-    planner remakes it: the old mailbox may belong to someone else now.
+    planner remakes it: the old mailbox may belong to someone else now. A link never sent opens
+    nothing: it lives from its first send, for FOLLOWUP_LINK_DAYS (so an invitation planned but
+    never sent keeps no live link in a database or a backup).
     """
     invitation = tokens.find_row(PURPOSE, token, FollowupInvitation.token_hash, _BY_HASH)
-    if invitation is None or invitation.email != invitation.referent.email:
+    if invitation is None or invitation.first_sent_at is None \
+            or invitation.email != invitation.referent.email:
         return LinkCheck(None)
     return LinkCheck(invitation, expired=is_expired(invitation, now, Settings.current()))
 

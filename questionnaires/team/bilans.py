@@ -20,6 +20,7 @@ from questionnaires.stages.programme import activity_choices
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm
 from questionnaires.team.lookup import in_stage_or_404, stage_or_404
+from questionnaires.web.once import REPEATED, repeated
 
 
 def _responses_by_participant(stage) -> dict:
@@ -90,11 +91,15 @@ def bilan_new_link(stage_id: int, participant_id: int):
     """Make a new personal link; the old one stops working at once."""
     stage = stage_or_404(stage_id)
     participant = in_stage_or_404(Participant, participant_id, stage)
-    if ConfirmForm().validate_on_submit():
-        bilan.renew_link(participant)
-        db.session.commit()
-        flash(f"Nouveau lien créé pour {participant.first_name}. L'ancien ne fonctionne plus : "
-              "imprimez la nouvelle fiche.", "success")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if repeated(form, utcnow()):
+            flash(REPEATED, "info")  # a double click would kill the link just printed
+        else:
+            bilan.renew_link(participant)
+            db.session.commit()
+            flash(f"Nouveau lien créé pour {participant.first_name}. L'ancien ne fonctionne "
+                  "plus : imprimez la nouvelle fiche.", "success")
     if request.form.get("retour") == "fiche":
         return redirect(url_for("team.bilan_links", stage_id=stage.id))
     return redirect(url_for("team.bilan_view", stage_id=stage.id, participant_id=participant.id))

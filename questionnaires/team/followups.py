@@ -7,6 +7,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from questionnaires.followups.actions import after_email_change, resend, send_now
+from questionnaires.followups.messages import outbox_copy
 from questionnaires import mail
 from questionnaires.extensions import db
 from questionnaires.web.headers import allow_inline_styles
@@ -14,6 +15,7 @@ from questionnaires.followups.status import stage_summaries
 from questionnaires.followups.plan import plan_stage
 from questionnaires.followups.team_answers import REASONS, unreachable
 from questionnaires.web.forms import FrenchForm
+from questionnaires.web.once import REPEATED, repeated
 from questionnaires.models import (
     FollowupInvitation,
     MailAttempt,
@@ -26,6 +28,10 @@ from questionnaires.clock import utcnow
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm
 from questionnaires.team.lookup import object_or_404, stage_or_404
+
+
+#: The actions of a follow-up's row (each form acts once: web/once.py)
+ACTIONS = ("envoyer", "renvoyer", "relances", "rouvrir")
 
 
 class EmailForm(FrenchForm):
@@ -74,10 +80,14 @@ def _report(outcome, who: str) -> None:
 def followup_action(stage_id: int, invitation_id: int, action: str):
     """"envoyer", "renvoyer", "relances" (pause or resume) and "rouvrir"."""
     invitation = _invitation(stage_id, invitation_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
         return _back(invitation)
     now, name = utcnow(), invitation.referent.name
+    if action in ACTIONS and repeated(form, now):
+        flash(REPEATED, "info")
+        return _back(invitation)
     if action == "envoyer":
         _report(send_now(invitation, now), name)
     elif action == "renvoyer":
@@ -134,8 +144,9 @@ def outbox():
     mail_id = request.args.get("mail", type=int)
     if mail_id is not None:
         allow_inline_styles()  # the mail's own inline styles, in a sandboxed iframe
-        return render_template("team/followup_mail.html",
-                               mail=object_or_404(OutboxMail, mail_id, "Cet e-mail"))
+        kept = object_or_404(OutboxMail, mail_id, "Cet e-mail")
+        text, html = outbox_copy(kept)
+        return render_template("team/followup_mail.html", mail=kept, text=text, html=html)
     mails = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(100)).all()
     attempts = db.session.scalars(select(MailAttempt).order_by(MailAttempt.id.desc())
                                   .limit(50)).all()

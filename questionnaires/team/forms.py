@@ -18,6 +18,7 @@ from wtforms.validators import (
 from questionnaires import clock
 from questionnaires.stages.contacts import EMAIL_MESSAGE, PHONE_MESSAGE, normal_email, normal_phone
 from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
+from questionnaires.web.once import OnceForm
 from questionnaires.models import MAX_STAGE_DAYS, values
 from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
 
@@ -181,8 +182,9 @@ class UploadForm(FrenchForm):
     file = FileField("Fichier", validators=[FileRequired("Choisissez un fichier à envoyer.")])
 
 
-class ConfirmForm(FrenchForm):
-    """An empty form: its CSRF token is what protects a confirmation or deletion."""
+class ConfirmForm(OnceForm):
+    """A form with no field: its CSRF token protects a confirmation or deletion, its one-time
+    key (web/once.py) makes a second press of the same page do nothing."""
 
 
 class ErasureForm(FrenchForm):

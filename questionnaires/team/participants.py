@@ -11,6 +11,7 @@ from questionnaires.stages.evening_mails import plan_for
 from questionnaires.stages.week import latest_calls
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Stage, Structure
+from questionnaires.privacy.anonymise import register_erasure
 from questionnaires.team.blueprint import bp
 from questionnaires.team.forms import ConfirmForm, ParticipantForm
 from questionnaires.team.lookup import in_stage_or_404, stage_or_404
@@ -116,6 +117,8 @@ def participant_delete(stage_id: int, participant_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = participant.display_name
+        # Kept in the erasure register, so a backup restore does not bring the person back
+        register_erasure("participant_deleted", participant.id, clock.utcnow())
         db.session.delete(participant)
         db.session.commit()
         flash(f"{name} a été retiré·e du stage.", "success")

@@ -13,6 +13,7 @@ from questionnaires.stages.week import flags_to_show, in_progress, slot_of_the_m
 from questionnaires.stages.overview import next_step, overviews
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Stage
+from questionnaires.privacy.anonymise import register_erasure
 from questionnaires.team.blueprint import bp
 from questionnaires.stages.variants import start_with_previous
 from questionnaires.team.forms import ConfirmForm, StageForm
@@ -119,6 +120,8 @@ def stage_delete(stage_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         title = stage.title
+        for person in stage.participants:  # a backup restore must not bring them back
+            register_erasure("participant_deleted", person.id, clock.utcnow())
         db.session.delete(stage)
         db.session.commit()
         flash(f"Le stage « {title} » a été supprimé.", "success")

@@ -3,9 +3,11 @@
 Only the hash of a link is stored (tokens.py), so a log line holding `/b/<token>` or
 `/suivi/<token>` would be the one place a working link survives, outside the retention rules.
 Masked: gunicorn's access log (request line, path and Referer, which same-origin pages fill
-with their own address), and the path in the app's own error log. The nginx example site masks
+with their own address), the development server's request lines (`make run`, logger
+"werkzeug"), and the path in the app's own error log. The nginx example site masks
 its access log the same way (deploy/nginx/stages.conf).
 """
+import logging
 import re
 
 from gunicorn.glogging import Logger
@@ -28,3 +30,21 @@ class TokenMaskingLogger(Logger):
             if isinstance(atoms.get(key), str):
                 atoms[key] = mask_tokens(atoms[key])
         return atoms
+
+
+class TokenMaskingFilter(logging.Filter):
+    """A logging filter that masks link tokens in the whole formatted line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_tokens(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def mask_dev_server_log() -> None:
+    """Mask the development server's request lines (`flask run`), once per process."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, TokenMaskingFilter) for f in logger.filters):
+        logger.addFilter(TokenMaskingFilter())

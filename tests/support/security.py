@@ -119,6 +119,7 @@ def build_world(app) -> World:
         stale = db.session.scalars(select(FollowupInvitation).where(
             FollowupInvitation.stage_id == old.id).order_by(FollowupInvitation.id)).first()
         stale.first_sent_at = utcnow() - timedelta(days=400)  # its link died long ago
+        invitation.first_sent_at = utcnow()  # sent: a link opens only from its first send
         db.session.commit()
         slot = db.session.scalars(select(Slot).where(Slot.stage_id == recent.id)
                                   .order_by(Slot.date, Slot.id)).first()
