@@ -66,9 +66,10 @@ end
 """
 
 
-def prepare_database(folder: Path, database_url: str | None = None) -> dict:
+def prepare_database(folder: Path, database_url: str | None = None, participants: int = 0) -> dict:
     """The demo stages, a team account and planned follow-ups; returns the links to load.
-    On `database_url` (an empty PostgreSQL database) the tables are dropped and created first."""
+    On `database_url` (an empty PostgreSQL database) the tables are dropped and created first;
+    `bilans`: the links of `participants` other participants of the stage (the throttled tablet)."""
     from questionnaires import create_app
     from questionnaires.participant.bilan import link_token
     from questionnaires.demo import load_demo
@@ -90,13 +91,17 @@ def prepare_database(folder: Path, database_url: str | None = None) -> dict:
         db.session.commit()
         stage = db.session.scalar(select(Stage).order_by(Stage.end_date.desc()).limit(1))
         plan_stage(stage, datetime.now(timezone.utc))
-        participant = db.session.scalar(select(Participant).where(Participant.stage_id == stage.id)
-                                        .order_by(Participant.id).limit(1))
+        people = db.session.scalars(select(Participant).where(Participant.stage_id == stage.id)
+                                    .order_by(Participant.id)).all()
+        participant = people[0]
+        if participants >= len(people):
+            raise SystemExit(f"the demo stage has {len(people)} participants")
         invitation = db.session.scalar(select(FollowupInvitation)
                                        .where(FollowupInvitation.stage_id == stage.id)
                                        .order_by(FollowupInvitation.id).limit(1))
         links = {"url": url, "stage_id": stage.id, "bilan": f"/b/{link_token(participant)}",
-                 "referent": f"/suivi/{followup_token(invitation)}"}
+                 "referent": f"/suivi/{followup_token(invitation)}",
+                 "bilans": [f"/b/{link_token(p)}" for p in people[1:participants + 1]]}
         db.engine.dispose()
     return links
 
