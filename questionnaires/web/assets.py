@@ -17,7 +17,7 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
 
 #: A year: the longest cache browsers honour; the name changes with the content anyway.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -71,8 +71,15 @@ def _assets() -> dict[str, Asset]:
 
 def asset(name: str) -> str:
     """The URL of a static file under its content-hashed name (the plain name if unknown)."""
-    found = _assets().get(name)
-    return url_for("static", filename=found.hashed_name if found else name)
+    table = _assets()
+    # url_for costs more than the rest of this: kept per (application root, name).
+    urls = current_app.extensions["assets"]["urls"]
+    key = (request.script_root if has_request_context() else None, name)
+    url = urls.get(key) if not current_app.config.get("ASSETS_RELOAD") else None
+    if url is None:
+        found = table.get(name)
+        url = urls[key] = url_for("static", filename=found.hashed_name if found else name)
+    return url
 
 
 def _accepts_gzip() -> bool:
@@ -114,6 +121,6 @@ def serve_static(filename: str):
 def init_app(app: Flask) -> None:
     """Serve /static/ through serve_static and give templates `asset()`."""
     app.config.setdefault("ASSETS_RELOAD", app.debug)
-    app.extensions["assets"] = {"table": None, "by_hashed": {}}
+    app.extensions["assets"] = {"table": None, "by_hashed": {}, "urls": {}}
     app.view_functions["static"] = serve_static
     app.jinja_env.globals["asset"] = asset
