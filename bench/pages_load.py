@@ -11,7 +11,8 @@ run (before and after the pages, to see drift). Prints requests/s, p50, p99, the
 bare app, each page's worker CPU per request as a ratio to its floor next to its target, and
 the peak memory of the service's gunicorn workers.
 
-Run: `make bench` or `.venv/bin/python bench/pages_load.py [--seconds 10] [--workers N]`.
+Run: `make bench` or `.venv/bin/python bench/pages_load.py [--seconds 10] [--workers N]
+[--database-url postgresql+psycopg://…/empty_db]`.
 """
 import argparse
 import http.client
@@ -221,6 +222,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     parser.add_argument("--max-requests", type=int, default=100_000, help="per wrk run")
     parser.add_argument("--workers", help="GUNICORN_WORKERS (default: gunicorn.conf.py's)")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (tables dropped and "
+                        "created) instead of a temporary SQLite file")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (Debian), then rerun.")
@@ -233,7 +236,7 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        links = prepare_database(folder)
+        links = prepare_database(folder, options.database_url)
         env["DATABASE_URL"] = links["url"]
         with Gunicorn("bench.hello_app:app", folder, env) as hello:
             results["bare (before)"] = load(hello, "/", folder, **bounds)
