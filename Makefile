@@ -66,6 +66,8 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(BIN)/python bench/impact_scale.py
 	$(BIN)/python bench/pages_load.py
+	$(BIN)/python bench/page_cpu.py
+	$(BIN)/python bench/tablet_throttled.py
 	$(BIN)/python bench/dispatch_scale.py
 	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/chaos.py

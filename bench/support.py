@@ -79,3 +79,41 @@ def counting_queries(engine):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+#: The floor routes of the page benchmarks, and the page targets of issue 17 against them:
+#: (page, floor it is compared with, highest ratio allowed)
+FLOOR, PLAIN_FLOOR = "/_bench/floor", "/_bench/floor-plain"
+PAGE_TARGETS = {"section": ("floor", 3), "autosave": ("plain floor", 2),
+                "referent": ("floor", 3), "dashboard": ("floor", 6)}
+
+
+def add_floor_routes(app) -> None:
+    """Register, on the real app and for the benchmark only (never in the product), the two
+    routes the pages are measured against: the cheapest page the service can serve through all
+    its hooks (signed session cookie, Flask-Login, security headers), one rendering a one-line
+    template with csrf_token() as every form page does, one returning a plain string.
+    Called right after create_app, before the first request (Flask refuses routes after it)."""
+    from flask import render_template
+
+    template = app.jinja_env.from_string("<p>{{ csrf_token() }}</p>")  # compiled once
+
+    def floor():
+        return render_template(template)
+
+    def floor_plain():
+        return "floor"
+
+    app.add_url_rule(FLOOR, "bench_floor", floor)
+    app.add_url_rule(PLAIN_FLOOR, "bench_floor_plain", floor_plain)
+
+
+def floor_ratios(cpu_ms: dict) -> list[str]:
+    """One line per page: its CPU per request over its floor's, next to the target."""
+    lines = []
+    for page, (floor, target) in PAGE_TARGETS.items():
+        if page in cpu_ms and floor in cpu_ms:
+            ratio = cpu_ms[page] / cpu_ms[floor]
+            verdict = "met" if ratio <= target else "MISSED"
+            lines.append(f"{page:10s} {ratio:5.2f}× the {floor:11s} (target ≤ {target}×): {verdict}")
+    return lines

@@ -28,7 +28,7 @@ from questionnaires.privacy.retention import check_retention_years
 from questionnaires.referent.views import bp as referent_bp
 from questionnaires.stages import attendance  # noqa: F401  (registers its flush hook)
 from questionnaires.team import bp as team_bp
-from questionnaires.web import errors, headers, jinja, ratelimit
+from questionnaires.web import assets, errors, headers, jinja, ratelimit
 from questionnaires.web.accessibility import bp as accessibility_bp
 from questionnaires.web.health import bp as health_bp
 from questionnaires.web.log_masking import mask_dev_server_log
@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
     mask_dev_server_log()
     jinja.register(app)
+    assets.init_app(app)
     for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
                   backup, privacy):
         app.cli.add_command(group)

@@ -108,3 +108,15 @@ def test_scheduler_runs_one_pass_at_a_time_and_merges_missed_runs(app):
     with app.app_context():
         assert db.session.scalar(select(FollowupMessage.state)) == "planned"
     assert "followup_scheduler" not in app.extensions  # never inside tests or gunicorn workers
+
+
+def test_alarm_for_mails_that_gave_up_recently(app):
+    with app.app_context():
+        make_stage({"nadia@example.org": ["Alex"]})
+        dispatch_due(DUE - timedelta(days=1))  # planned only
+        message = db.session.scalar(select(FollowupMessage))
+        message.state, message.claimed_at = "failed", DUE
+        message.next_attempt_at = None
+        db.session.commit()
+        assert send_alarm(DUE + timedelta(days=1)) == {"failed": 1}
+        assert send_alarm(DUE + timedelta(days=31)) is None  # older than FAILURE_NOTICE_DAYS

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from questionnaires.followups.progress import cards as cards_of, part_b
 from questionnaires.extensions import db
@@ -85,6 +85,18 @@ def stage_summaries(stage_id: int, now: datetime) -> list[Summary]:
                   key=lambda x: x.invitation.referent.name.lower())
 
 
+#: send_alarm's three indexed reads as one statement, built once: it runs on every team page
+#: (a third of the stage dashboard's queries were these, built anew each time)
+_ALARM = select(
+    select(func.count(FollowupMessage.id))
+    .where(FollowupMessage.state == "planned", FollowupMessage.due_at <= bindparam("limit"))
+    .scalar_subquery().label("waiting"),
+    select(func.max(FollowupMessage.sent_at)).scalar_subquery().label("last_sent"),
+    select(func.count(FollowupMessage.id))
+    .where(FollowupMessage.state == "failed", FollowupMessage.claimed_at >= bindparam("since"))
+    .scalar_subquery().label("failed"))
+
+
 def send_alarm(now: datetime) -> dict | None:
     """Why the team should look at the mails now, or None (indexed reads only).
 
@@ -93,13 +105,10 @@ def send_alarm(now: datetime) -> dict | None:
     """
     hours = current_app.config["SEND_ALARM_HOURS"]
     limit = now - timedelta(hours=hours)
-    waiting = db.session.scalar(select(func.count(FollowupMessage.id)).where(
-        FollowupMessage.state == "planned", FollowupMessage.due_at <= limit))
-    if waiting:
-        last_sent = db.session.scalar(select(func.max(FollowupMessage.sent_at)))
-        if last_sent is None or last_sent < limit:
-            return {"waiting": waiting, "hours": hours, "last_sent": last_sent}
-    failed = db.session.scalar(select(func.count(FollowupMessage.id)).where(
-        FollowupMessage.state == "failed",
-        FollowupMessage.claimed_at >= now - timedelta(days=FAILURE_NOTICE_DAYS)))
+    db.session.flush()  # as session.execute would autoflush
+    row = db.session.connection().execute(_ALARM, {
+        "limit": limit, "since": now - timedelta(days=FAILURE_NOTICE_DAYS)}).one()
+    waiting, last_sent, failed = row
+    if waiting and (last_sent is None or last_sent < limit):
+        return {"waiting": waiting, "hours": hours, "last_sent": last_sent}
     return {"failed": failed} if failed else None
