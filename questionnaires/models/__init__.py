@@ -11,6 +11,7 @@ from questionnaires.models.heartbeat import SchedulerHeartbeat
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
+from questionnaires.models.recruitment import CANDIDATE_STATES, Candidate, RecruitmentPage
 from questionnaires.models.report import StageFunder, StageText
 from questionnaires.models.response import Response
 from questionnaires.models.stage import (
@@ -28,5 +29,5 @@ __all__ = [
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
-    "slot_professionals",
+    "slot_professionals", "CANDIDATE_STATES", "Candidate", "RecruitmentPage",
 ]
