@@ -73,6 +73,9 @@ EXPECTED = {
     "GET /bilan/au-revoir": PUBLIC,
     "POST /bilan/reponses-gardees": KEPT_ANSWERS,
     # The referent's follow-up
+    # The stage's public proposal page: no account, the link is the key (recruitment/views.py)
+    "GET /proposer/<page_key>": PUBLIC,
+    "POST /proposer/<page_key>": PUBLIC,
     "GET /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>/brouillon": REFERENT_LINK,

@@ -16,6 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import String, select
 from werkzeug.security import generate_password_hash
 
+from questionnaires.recruitment import rules as recruitment_rules
 from questionnaires.participant import bilan
 from questionnaires.followups import progress
 from questionnaires.demo import load_demo
@@ -119,6 +120,7 @@ def build_world(app) -> World:
         stale = db.session.scalars(select(FollowupInvitation).where(
             FollowupInvitation.stage_id == old.id).order_by(FollowupInvitation.id)).first()
         stale.first_sent_at = utcnow() - timedelta(days=400)  # its link died long ago
+        proposal_key = recruitment_rules.page_for(recent).token  # the public proposal page
         db.session.commit()
         slot = db.session.scalars(select(Slot).where(Slot.stage_id == recent.id)
                                   .order_by(Slot.date, Slot.id)).first()
@@ -145,6 +147,7 @@ def build_world(app) -> World:
             "structure_id": db.session.scalar(select(Structure.id).order_by(Structure.id)),
             "referent_id": db.session.scalar(select(Referent.id).order_by(Referent.id)),
             "number": 1,
+            "page_key": proposal_key,
             "filename": "css/app.css",
             "user_id": db.session.scalar(select(User.id).where(User.email == "equipe-membre@example.org")),
         }
