@@ -156,6 +156,10 @@ class Config:
     RATELIMIT_PROPOSALS = os.environ.get("RATELIMIT_PROPOSALS", "6 per minute;40 per hour")
     #: Months after a stage's last day when non-retained and withdrawn candidates are erased
     CANDIDATE_RETENTION_MONTHS = int(os.environ.get("CANDIDATE_RETENTION_MONTHS", "6"))
+    #: The host's part of the PMSMP conventions: the association's address and the tutor from
+    #: the team (printed "à compléter" when unset)
+    ASSOCIATION_ADDRESS = os.environ.get("ASSOCIATION_ADDRESS")
+    CONVENTION_TUTOR = os.environ.get("CONVENTION_TUTOR")
 
     # Operations (docs/deployment.md) --------------------------------------------------------
     #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)

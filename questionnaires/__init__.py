@@ -27,6 +27,7 @@ from questionnaires.privacy.commands import privacy
 from questionnaires.privacy.notice import bp as notice_bp
 from questionnaires.privacy.retention import check_retention_years
 from questionnaires.recruitment import views as recruitment_views
+from questionnaires.recruitment.commands import pmsmp
 from questionnaires.referent.views import bp as referent_bp
 from questionnaires.stages import attendance  # noqa: F401  (registers its flush hook)
 from questionnaires.team import bp as team_bp
@@ -75,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
     jinja.register(app)
     for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
-                  backup, privacy):
+                  backup, privacy, pmsmp):
         app.cli.add_command(group)
     scheduler.init_app(app)
     return app

@@ -13,6 +13,7 @@ from questionnaires.extensions import db
 from questionnaires.models import (
     Candidate, Participant, RecruitmentPage, Referent, Stage, Structure,
 )
+from questionnaires.recruitment import mails
 from questionnaires.stages.enrolment import capacity_message, enrolled_count
 
 #: The one action the team may take from each state (recrutement.md: the order of the states;
@@ -90,7 +91,9 @@ class Move:
 
 
 def move(candidate: Candidate, change: Move, now: datetime) -> str | None:
-    """Apply one state change; a French message (and nothing changed) when it cannot be."""
+    """Apply one state change; a French message (and nothing changed) when it cannot be.
+
+    `retenu` makes the participant; `retenu` and `non_retenu` plan the referent's mail."""
     if change.to not in NEXT.get(candidate.state, ()):
         return "Cette étape n'est plus possible : la page avait changé. Rechargez-la."
     if change.to in ("entretien", "info_collective") and change.when is None:
@@ -110,6 +113,8 @@ def move(candidate: Candidate, change: Move, now: datetime) -> str | None:
         candidate.reason = change.reason.strip()
     candidate.state = change.to
     candidate.decided_at = now
+    if change.to in ("retenu", "non_retenu"):
+        mails.plan(f"recrutement_{change.to}", candidate, now, reason=candidate.reason or "")
     return None
 
 

@@ -120,7 +120,12 @@ def build_world(app) -> World:
         stale = db.session.scalars(select(FollowupInvitation).where(
             FollowupInvitation.stage_id == old.id).order_by(FollowupInvitation.id)).first()
         stale.first_sent_at = utcnow() - timedelta(days=400)  # its link died long ago
-        proposal_key = recruitment_rules.page_for(recent).token  # the public proposal page
+        proposal_page = recruitment_rules.page_for(recent)  # the public proposal page
+        proposal_key = proposal_page.token
+        candidate = recruitment_rules.propose(proposal_page, dict(
+            referent_name="Nadia Prescriptrice", referent_email="nadia.prescriptrice@example.org",
+            structure_name="Mission locale", first_name="Candidat", last_name="Test",
+            qpv="inconnu"), utcnow())
         db.session.commit()
         slot = db.session.scalars(select(Slot).where(Slot.stage_id == recent.id)
                                   .order_by(Slot.date, Slot.id)).first()
@@ -148,6 +153,8 @@ def build_world(app) -> World:
             "referent_id": db.session.scalar(select(Referent.id).order_by(Referent.id)),
             "number": 1,
             "page_key": proposal_key,
+            "candidate_id": candidate.id,
+            "step": "desiste",  # the mildest state change
             "filename": "css/app.css",
             "user_id": db.session.scalar(select(User.id).where(User.email == "equipe-membre@example.org")),
         }
