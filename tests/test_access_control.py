@@ -39,6 +39,8 @@ TABLET = row("      404       ok       ok       404       410      404    404 ")
 #: Answers a tablet kept for someone, sent with their keeper token in a JSON body: the table's
 #: requests carry none, so every actor gets the same French 400 (the token is tested apart)
 KEPT_ANSWERS = row("400       400      400      400       400      400    400 ")
+#: A link the world holds no token for: a French 404 for everyone
+NOT_FOUND = row("   404       404      404      404       404      404    404 ")
 #: The referent's follow-up link; the expired actor holds a link sent 400 days ago
 REFERENT_LINK = row("404      404      404      ok        410      404    404 ")
 
@@ -87,6 +89,11 @@ EXPECTED = {
     "GET /equipe/stages/<int:stage_id>/conventions/<int:participant_id>": TEAM,
     "GET /equipe/stages/<int:stage_id>/conventions/<int:participant_id>.docx": TEAM,
     "POST /equipe/stages/<int:stage_id>/conventions/<int:participant_id>/statut": TEAM,
+    "GET /equipe/stages/<int:stage_id>/referents-semaine": TEAM,
+    "POST /equipe/stages/<int:stage_id>/referents-semaine": TEAM,
+    # A referent's answer to an invitation to a slot: the world holds none, so a forged token
+    "GET /invitation/<token>": NOT_FOUND,
+    "POST /invitation/<token>": NOT_FOUND,
     "GET /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>/brouillon": REFERENT_LINK,

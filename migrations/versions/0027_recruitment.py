@@ -1,5 +1,5 @@
-"""Recruitment before a stage: the proposal page's settings per stage and the candidates
-(shared/domain/recrutement.md).
+"""Recruitment before a stage: the proposal page's settings per stage, the candidates
+(shared/domain/recrutement.md), and the referents invited to slots of the week.
 
 Revision ID: 0027
 Revises: 0020
@@ -83,8 +83,33 @@ def upgrade():
     )
     for column in ("stage_id", "referent_email", "participant_id", "referent_id"):
         op.create_index(op.f(f"ix_candidate_{column}"), "candidate", [column])
+    op.create_table(
+        "week_guest",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("stage_id", sa.Integer(), nullable=False),
+        sa.Column("slot_id", sa.Integer(), nullable=False),
+        sa.Column("referent_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("answer", sa.String(length=3), nullable=True),
+        _moment("answered_at"),
+        _moment("invited_at", nullable=False),
+        sa.CheckConstraint("answer IS NULL OR answer IN ('oui', 'non')",
+                           name=op.f("ck_week_guest_answer_known")),
+        sa.ForeignKeyConstraint(["stage_id"], ["stage.id"], ondelete="CASCADE",
+                                name=op.f("fk_week_guest_stage_id_stage")),
+        sa.ForeignKeyConstraint(["slot_id"], ["slot.id"], ondelete="CASCADE",
+                                name=op.f("fk_week_guest_slot_id_slot")),
+        sa.ForeignKeyConstraint(["referent_id"], ["referent.id"], ondelete="CASCADE",
+                                name=op.f("fk_week_guest_referent_id_referent")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_week_guest")),
+        sa.UniqueConstraint("slot_id", "referent_id", name=op.f("uq_week_guest_slot_id_referent_id")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_week_guest_token_hash")),
+    )
+    for column in ("stage_id", "slot_id", "referent_id"):
+        op.create_index(op.f(f"ix_week_guest_{column}"), "week_guest", [column])
 
 
 def downgrade():
+    op.drop_table("week_guest")
     op.drop_table("candidate")
     op.drop_table("recruitment_page")

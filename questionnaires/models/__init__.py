@@ -11,7 +11,9 @@ from questionnaires.models.heartbeat import SchedulerHeartbeat
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
-from questionnaires.models.recruitment import CANDIDATE_STATES, Candidate, RecruitmentPage
+from questionnaires.models.recruitment import (
+    CANDIDATE_STATES, GUEST_ANSWERS, Candidate, RecruitmentPage, WeekGuest,
+)
 from questionnaires.models.report import StageFunder, StageText
 from questionnaires.models.response import Response
 from questionnaires.models.stage import (
@@ -30,4 +32,5 @@ __all__ = [
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
     "slot_professionals", "CANDIDATE_STATES", "Candidate", "RecruitmentPage",
+    "GUEST_ANSWERS", "WeekGuest",
 ]

@@ -28,7 +28,8 @@ SCHEDULED_KINDS = {"veille": "Programme du lendemain",
                    "recrutement_recu": "Proposition reçue (accusé de réception)",
                    "recrutement_retenu": "Candidature retenue",
                    "recrutement_non_retenu": "Candidature non retenue",
-                   "recrutement_info": "Invitation à l'information collective"}
+                   "recrutement_info": "Invitation à l'information collective",
+                   "recrutement_semaine": "Invitation d'un·e référent·e dans la semaine"}
 
 
 class ScheduledMail(db.Model):

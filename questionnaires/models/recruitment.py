@@ -2,14 +2,14 @@
 the candidates that prescribers propose, up to the participant they become."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaires.clock import utcnow
 from questionnaires.extensions import db
 from questionnaires.models.people import Participant
 from questionnaires.models.places import Referent, Venue
-from questionnaires.models.stage import Stage
+from questionnaires.models.stage import Slot, Stage
 from questionnaires.models.types import UTCDateTime
 from questionnaires.models.values import QPV, sql_in
 
@@ -107,3 +107,31 @@ class Candidate(db.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+
+#: A referent's answer to an invitation to a slot of the week
+GUEST_ANSWERS = {"oui": "Vient", "non": "Ne vient pas"}
+
+
+class WeekGuest(db.Model):
+    """A participant's referent invited to one slot of the programme, and their answer
+    (the seed's first recommendation: referents in the week)."""
+
+    __table_args__ = (
+        UniqueConstraint("slot_id", "referent_id"),
+        CheckConstraint("answer IS NULL OR " + sql_in("answer", GUEST_ANSWERS), "answer_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id", ondelete="CASCADE"), index=True)
+    referent_id: Mapped[int] = mapped_column(ForeignKey("referent.id", ondelete="CASCADE"),
+                                             index=True)
+    #: sha256 of the answer link's token (secrets); the token itself is only in the mail
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: oui or non; none while the referent has not answered
+    answer: Mapped[str | None] = mapped_column(String(3))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    slot: Mapped[Slot] = relationship()
+    referent: Mapped[Referent] = relationship()

@@ -105,6 +105,7 @@ TEAM_RULES = {
     "team.convention_page": Rule("participant", VIEW),
     "team.convention_docx": Rule("participant", EXPORT),
     "team.convention_status": Rule("participant"),
+    "team.week_guests": Rule("referent", VIEW),
 }
 
 #: View arguments that name the target, most specific first (the stage has its own column)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from questionnaires.models import values
 from questionnaires.models.recruitment import MOTIVATION_MAX, NOTES_MAX, REASON_MAX
 from questionnaires.stages.contacts import EMAIL_MESSAGE, PHONE_MESSAGE, normal_email, normal_phone
-from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField
+from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
 
 REQUIRED = "Ce champ est obligatoire."
 MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -129,3 +129,12 @@ class PageSettingsForm(FrenchForm):
                                     validators=[Optional()])
     session_venue_id = IdSelectField("Lieu de l'information collective")
     session_bring = StringField("À apporter", validators=[Optional(), _most(500)])
+
+
+class GuestForm(FrenchForm):
+    """Invite one referent to chosen slots of the week."""
+
+    referent_id = IdSelectField("Référent·e à inviter",
+                                validators=[NumberRange(1, message="Choisissez un·e référent·e.")])
+    slot_ids = MultiCheckboxField("Moments du programme", coerce=int,
+                                  validators=[DataRequired("Cochez au moins un moment.")])

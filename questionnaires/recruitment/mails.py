@@ -60,6 +60,14 @@ MAIL_KINDS = {
         "À apporter : {bring}\n\n"
         "Merci de transmettre l'invitation à {person} et de nous prévenir en cas "
         "d'empêchement, en répondant à ce message."),
+    "recrutement_semaine": MailKind(
+        "Invitation d'un·e référent·e dans la semaine",
+        "Stage « {stage} » : venez nous rejoindre {when}",
+        "Bonjour {referent},\n\n"
+        "Pendant le stage « {stage} » ({dates}), nous serions heureux de vous accueillir à "
+        "ce moment du programme :\n"
+        "{slot}\n{when}\n{place}\n\n"
+        "Dites-nous si vous venez avec le bouton ci-dessous (oui ou non, un clic suffit)."),
 }
 
 

@@ -1,19 +1,21 @@
 """Blueprint "proposition": the stage's public proposal page, opened from the link the team
-sends to its network (no account; the link's key is the only way in).
+sends to its network (no account; the link's key is the only way in). Blueprint "invitation":
+a referent invited to a slot of the week answers yes or no from the link of their mail.
 
 Nothing is stored without the person's consent ticked. A robot that fills the hidden
 `site_web` field is thanked and nothing is stored. Posts are rate-limited per address
 (RATELIMIT_PROPOSALS, loose enough for a structure whose referents share one address), and an
 unknown key counts against the same "bad links" limit as the personal links (web/ratelimit.py).
 """
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, render_template, request
 
 from questionnaires import clock
 from questionnaires.extensions import db
-from questionnaires.recruitment import mails, rules
-from questionnaires.recruitment.forms import ProposalForm
+from questionnaires.recruitment import guests, mails, rules
+from questionnaires.recruitment.forms import NotesForm, ProposalForm
 
 bp = Blueprint("proposition", __name__, url_prefix="/proposer")
+guest_bp = Blueprint("invitation", __name__, url_prefix="/invitation")
 
 
 def _unknown():
@@ -51,6 +53,25 @@ def page(page_key: str):
                                     "pour fixer un entretien."), sent=True)
 
 
+@guest_bp.route("/<token>", methods=["GET", "POST"])
+def answer(token: str):
+    """The slot the referent is invited to, and two buttons: I come / I do not."""
+    guest = guests.find(token)
+    if guest is None:
+        return render_template(
+            "recruitment/message.html", title="Lien inconnu",
+            message=("Ce lien d'invitation ne correspond à rien. Vérifiez qu'il est recopié en "
+                     "entier depuis l'e-mail, ou répondez simplement à l'e-mail.")), 404
+    form = NotesForm()
+    if request.method == "POST" and form.validate_on_submit():
+        choice = request.form.get("reponse")
+        if choice in ("oui", "non"):
+            guests.answer(guest, choice == "oui", clock.utcnow())
+            db.session.commit()
+    return render_template("recruitment/guest.html", guest=guest, form=form,
+                           slot=guests.slot_text(guest.slot), stage=guest.slot.stage)
+
+
 def _config(name: str):
     return lambda: current_app.config[name]
 
@@ -62,9 +83,12 @@ def _not_found(response) -> bool:
 def init_app(app: Flask) -> None:
     """Register the blueprint and its limits (after web/ratelimit.py made the limiter)."""
     app.register_blueprint(bp)
+    app.register_blueprint(guest_bp)
     limiter = app.extensions["questionnaires_limiter"]
     posts = limiter.limit(_config("RATELIMIT_PROPOSALS"), methods=["POST"],
                           scope="proposals")
     bad_links = limiter.shared_limit(_config("RATELIMIT_BAD_LINKS"), scope="bad-links",
                                      deduct_when=_not_found)
-    app.view_functions["proposition.page"] = bad_links(posts(app.view_functions["proposition.page"]))
+    views = app.view_functions
+    views["proposition.page"] = bad_links(posts(views["proposition.page"]))
+    views["invitation.answer"] = bad_links(views["invitation.answer"])

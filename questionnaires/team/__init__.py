@@ -11,6 +11,7 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     directory,
     exports,
     followups,
+    guests,
     impact,
     imports,
     participants,

@@ -187,6 +187,7 @@ def token_for(world: World, blueprint: str, actor: str) -> str:
         "participant": {"participant_a": world.token_a, "participant_b": world.token_b,
                         "expired": world.expired_token},
         "referent": {"referent": world.referent_token, "expired": world.expired_referent_token},
+        "invitation": {},  # a referent invited to a slot of the week: none in the world
     }
     if blueprint not in own:
         raise KeyError(f"no link token known for blueprint {blueprint!r}: add it to token_for()")
