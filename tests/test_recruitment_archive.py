@@ -107,3 +107,18 @@ def test_refused_and_withdrawn_candidates_are_erased_after_six_months(app):
         # After RETENTION_YEARS every candidate of the stage is erased
         report = purge_expired(datetime(2036, 1, 1, tzinfo=timezone.utc))
         assert [c.state for c in report.candidates] == ["retenu"]
+
+
+def test_the_demo_2021_stage_has_its_recruitment_and_conventions(demo, runner, tmp_path):
+    with demo.app_context():
+        stage = db.session.scalars(select(Stage).order_by(Stage.start_date)).first()
+        assert stage.start_date == date(2021, 11, 22)
+        groups = rules.by_state(stage)
+        assert len(groups["retenu"]) == 10 and len(groups["non_retenu"]) == 3
+        assert all(c.participant.stage_id == stage.id for c in groups["retenu"])
+        assert all(c.reason for c in groups["non_retenu"])
+        stage_id = stage.id
+    result = runner.invoke(args=["pmsmp", "conventions", "--stage", str(stage_id),
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("convention-pmsmp-*.docx"))) == 10
