@@ -71,3 +71,14 @@ def test_referents_who_want_to_take_part_are_suggested(app, auth, client):
     page = client.get(f"/equipe/stages/{stage_id}/referents-semaine").get_data(as_text=True)
     assert "Karim Partant — PLIE du Val (suggéré·e)" in page
     assert "Léa Réservée" not in page
+
+
+def test_a_slot_box_that_is_no_slot_gets_a_french_message(app, auth, client):
+    auth.login()
+    with app.app_context():
+        stage_id = make_week(MONDAY)
+        referent_id = db.session.scalar(select(Referent.id))
+    response = post_form(client, f"/equipe/stages/{stage_id}/referents-semaine",
+                         {"referent_id": referent_id, "slot_ids": "<script>x()</script>"})
+    assert response.status_code == 422
+    assert "Une des cases cochées n&#39;existe plus. Rechargez la page." in response.get_data(as_text=True)

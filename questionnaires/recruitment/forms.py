@@ -131,10 +131,24 @@ class PageSettingsForm(FrenchForm):
     session_bring = StringField("À apporter", validators=[Optional(), _most(500)])
 
 
+class SlotChecks(MultiCheckboxField):
+    """Ticked slots; a value that is no slot id gets the same French message as a stale box."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Une des cases cochées n'existe plus. Rechargez la page.") from error
+
+
 class GuestForm(FrenchForm):
     """Invite one referent to chosen slots of the week."""
 
     referent_id = IdSelectField("Référent·e à inviter",
                                 validators=[NumberRange(1, message="Choisissez un·e référent·e.")])
-    slot_ids = MultiCheckboxField("Moments du programme", coerce=int,
-                                  validators=[DataRequired("Cochez au moins un moment.")])
+    slot_ids = SlotChecks("Moments du programme", coerce=int)
+
+    def validate_slot_ids(self, field):
+        # Not DataRequired: it would wipe the French message of a box that is no slot
+        if not field.data and not field.errors:
+            raise ValidationError("Cochez au moins un moment.")
