@@ -8,7 +8,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from questionnaires.models import values
 from questionnaires.models.recruitment import MOTIVATION_MAX, NOTES_MAX, REASON_MAX
 from questionnaires.stages.contacts import EMAIL_MESSAGE, PHONE_MESSAGE, normal_email, normal_phone
 from questionnaires.web.forms import FrenchDateField, FrenchForm, IdSelectField, MultiCheckboxField
