@@ -30,7 +30,7 @@ run: demo
 	@echo "  Connexion de démonstration : equipe@example.org / demo-stages-2021"
 	@echo "  $$($(BIN)/flask demo link)"
 	@echo ""
-	SCHEDULER_IN_APP=1 RETENTION_YEARS=$${RETENTION_YEARS:-10} $(BIN)/flask run --host 127.0.0.1 --port 5000
+	SCHEDULER_IN_APP=1 RETENTION_YEARS=$${RETENTION_YEARS:-10} CANDIDATE_RETENTION_MONTHS=$${CANDIDATE_RETENTION_MONTHS:-120} $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Run the tests on SQLite, then again on PostgreSQL when TEST_POSTGRES_URL is set. When
 ## TEST_POSTGRES_URL_SQLITE_PASS names a second, separate PostgreSQL database (CI does), the two

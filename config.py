@@ -167,6 +167,17 @@ class Config:
     #: Where the DejaVu fonts of the "Ma semaine" PDF are (Debian package fonts-dejavu-core)
     PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 
+    # Recruitment before a stage (docs/recruitment.md) -----------------------------------------
+    #: Posts of the public proposal page per client address: a structure whose referents share
+    #: one address proposes a few people an hour; a flood is refused with a French 429
+    RATELIMIT_PROPOSALS = os.environ.get("RATELIMIT_PROPOSALS", "6 per minute;40 per hour")
+    #: Months after a stage's last day when non-retained and withdrawn candidates are erased
+    CANDIDATE_RETENTION_MONTHS = int(os.environ.get("CANDIDATE_RETENTION_MONTHS", "6"))
+    #: The host's part of the PMSMP conventions: the association's address and the tutor from
+    #: the team (printed "à compléter" when unset)
+    ASSOCIATION_ADDRESS = os.environ.get("ASSOCIATION_ADDRESS")
+    CONVENTION_TUTOR = os.environ.get("CONVENTION_TUTOR")
+
     # Operations (docs/deployment.md) --------------------------------------------------------
     #: Where `flask backup create` writes, and how many backups it keeps (the oldest go first)
     BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")

@@ -25,6 +25,8 @@ from questionnaires.participant.views import bp as participant_bp
 from questionnaires.privacy.commands import privacy
 from questionnaires.privacy.notice import bp as notice_bp
 from questionnaires.privacy.retention import check_retention_years
+from questionnaires.recruitment import views as recruitment_views
+from questionnaires.recruitment.commands import pmsmp
 from questionnaires.referent.views import bp as referent_bp
 from questionnaires.stages import attendance  # noqa: F401  (registers its flush hook)
 from questionnaires.team import bp as team_bp
@@ -71,13 +73,14 @@ def create_app(test_config: dict | None = None) -> Flask:
                       referent_bp, team_bp, admin_bp):
         app.register_blueprint(blueprint)
     ratelimit.init_app(app)
+    recruitment_views.init_app(app)  # after the limiter: it limits the proposal page
     errors.register(app)
     headers.init_app(app)
     mask_dev_server_log()
     jinja.register(app)
     assets.init_app(app)
     for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
-                  backup, privacy):
+                  backup, privacy, pmsmp):
         app.cli.add_command(group)
     scheduler.init_app(app)
     return app

@@ -39,6 +39,8 @@ TABLET = row("      404       ok       ok       404       410      404    404 ")
 #: Answers a tablet kept for someone, sent with their keeper token in a JSON body: the table's
 #: requests carry none, so every actor gets the same French 400 (the token is tested apart)
 KEPT_ANSWERS = row("400       400      400      400       400      400    400 ")
+#: A link the world holds no token for: a French 404 for everyone
+NOT_FOUND = row("   404       404      404      404       404      404    404 ")
 #: The referent's follow-up link; the expired actor holds a link sent 400 days ago
 REFERENT_LINK = row("404      404      404      ok        410      404    404 ")
 
@@ -73,6 +75,25 @@ EXPECTED = {
     "GET /bilan/au-revoir": PUBLIC,
     "POST /bilan/reponses-gardees": KEPT_ANSWERS,
     # The referent's follow-up
+    # The stage's public proposal page: no account, the link is the key (recruitment/views.py)
+    "GET /proposer/<page_key>": PUBLIC,
+    "POST /proposer/<page_key>": PUBLIC,
+    "GET /equipe/stages/<int:stage_id>/candidats": TEAM,
+    "POST /equipe/stages/<int:stage_id>/candidats/reglages": TEAM,
+    "POST /equipe/stages/<int:stage_id>/candidats/nouveau-lien": TEAM,
+    "POST /equipe/stages/<int:stage_id>/candidats/<int:candidate_id>/<step>": TEAM,
+    "POST /equipe/stages/<int:stage_id>/candidats/<int:candidate_id>/notes": TEAM,
+    "GET /equipe/stages/<int:stage_id>/candidats/information-collective": TEAM,
+    "POST /equipe/stages/<int:stage_id>/candidats/information-collective": TEAM,
+    "GET /equipe/stages/<int:stage_id>/conventions": TEAM,
+    "GET /equipe/stages/<int:stage_id>/conventions/<int:participant_id>": TEAM,
+    "GET /equipe/stages/<int:stage_id>/conventions/<int:participant_id>.docx": TEAM,
+    "POST /equipe/stages/<int:stage_id>/conventions/<int:participant_id>/statut": TEAM,
+    "GET /equipe/stages/<int:stage_id>/referents-semaine": TEAM,
+    "POST /equipe/stages/<int:stage_id>/referents-semaine": TEAM,
+    # A referent's answer to an invitation to a slot: the world holds none, so a forged token
+    "GET /invitation/<token>": NOT_FOUND,
+    "POST /invitation/<token>": NOT_FOUND,
     "GET /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>": REFERENT_LINK,
     "POST /suivi/<token>/brouillon": REFERENT_LINK,

@@ -9,6 +9,9 @@ from datetime import date, datetime, time
 from questionnaires.stages.contacts import EMAIL, normal_phone
 from questionnaires.text import CONTROL, one_line
 from questionnaires.models import MAX_STAGE_DAYS
+from questionnaires.models.recruitment import (
+    CANDIDATE_STATES, MOTIVATION_MAX, NOTES_MAX, REASON_MAX,
+)
 from questionnaires.models.report import FUNDER_KINDS, MAX_TEXT, TEXT_KEYS
 from questionnaires.models.stage import CAPACITY_RANGE, FOLLOWUP_MONTHS_RANGE
 from questionnaires.models.values import (
@@ -25,7 +28,7 @@ from questionnaires.models.values import (
 
 FORMAT = "stage-archive/1"
 TOP_KEYS = ("format", "stage", "venues", "structures", "referents", "professionals", "slots",
-            "participants", "responses", "texts", "funders")
+            "participants", "responses", "texts", "funders", "candidates")
 
 # Field specs: name → (kind, required, extra). Kinds: text (extra = max length), enum
 # (extra = value set), date, datetime, int (extra = (min, max)), ref (extra = list name),
@@ -58,6 +61,19 @@ LISTS = {
         "pmsmp": ("enum", False, PMSMP), "attendance": ("map", False, "slots"),
         "phone": ("phone", False, None), "email": ("email", False, 254),
         "calls": ("calls", False, None),
+    },
+    # Optional (recruitment/archive.py): who was proposed, and what became of them
+    "candidates": {
+        "state": ("enum", True, CANDIDATE_STATES), "referent_name": ("text", True, 120),
+        "referent_email": ("email", True, 254), "structure_name": ("text", True, 160),
+        "first_name": ("text", True, 80), "last_name": ("text", False, 80),
+        "birth_date": ("date", False, None), "city": ("text", False, 120),
+        "phone": ("phone", False, None), "email": ("email", False, 254),
+        "qpv": ("enum", False, QPV), "motivation": ("text", False, MOTIVATION_MAX),
+        "proposed_at": ("datetime", True, None), "consent_at": ("datetime", True, None),
+        "interview_at": ("datetime", False, None), "session_at": ("datetime", False, None),
+        "notes": ("text", False, NOTES_MAX), "reason": ("text", False, REASON_MAX),
+        "participant": ("ref", False, "participants"),
     },
 }
 RESPONSE = {

@@ -28,6 +28,7 @@ from questionnaires.models import (
 )
 from questionnaires.models.report import TEXT_KEYS
 from questionnaires.models.values import QUESTIONNAIRES
+from questionnaires.recruitment.archive import export_candidates, import_candidates
 
 
 def _chosen_versions(stage: Stage) -> dict:
@@ -138,7 +139,13 @@ def export_stage(stage: Stage) -> dict:
         "funders": [{"name": f.name, "kind": f.kind} for f in db.session.scalars(
             select(StageFunder).where(StageFunder.stage_id == stage.id)
             .order_by(StageFunder.position))],
-    }
+    } | _candidates(stage, keys["participant"], zone)
+
+
+def _candidates(stage: Stage, participant_keys: dict, zone: ZoneInfo) -> dict:
+    """The optional `candidates` list, only when the stage has some (older readers)."""
+    items = export_candidates(stage, participant_keys, zone)
+    return {"candidates": items} if items else {}
 
 
 def export_participant(participant: Participant) -> dict:
@@ -153,6 +160,10 @@ def export_participant(participant: Participant) -> dict:
     key = _keyed("a", participant.stage.participants)[participant.id]
     archive["participants"] = [p for p in archive["participants"] if p["key"] == key]
     archive["responses"] = [r for r in archive["responses"] if r["participant"] == key]
+    # Their own proposal only (the recruitment's other candidates are other people)
+    mine = [c for c in archive.pop("candidates", []) if c.get("participant") == key]
+    if mine:
+        archive["candidates"] = mine
     used = {archive["participants"][0]["referent"]} | {
         r[k] for r in archive["responses"] for k in ("referent", "assisted_by")}
     archive["referents"] = [r for r in archive["referents"] if r["key"] in used]
@@ -245,6 +256,7 @@ def import_archive(data) -> Stage:
     for position, item in enumerate(data.get("funders") or []):
         db.session.add(StageFunder(stage=stage, position=position, name=item["name"].strip(),
                                    kind=item.get("kind") or "financeur"))
+    import_candidates(data.get("candidates"), stage, participants)
     db.session.flush()
     return stage
 

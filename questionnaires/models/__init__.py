@@ -13,6 +13,9 @@ from questionnaires.models.imports import ImportPreview
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
+from questionnaires.models.recruitment import (
+    CANDIDATE_STATES, GUEST_ANSWERS, Candidate, RecruitmentPage, WeekGuest,
+)
 from questionnaires.models.report import StageFunder, StageText
 from questionnaires.models.response import Response
 from questionnaires.models.stage import (
@@ -31,5 +34,6 @@ __all__ = [
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
-    "slot_professionals",
+    "slot_professionals", "CANDIDATE_STATES", "Candidate", "RecruitmentPage",
+    "GUEST_ANSWERS", "WeekGuest",
 ]

@@ -23,7 +23,13 @@ from questionnaires.models.values import sql_in
 SCHEDULED_STATES = {"planned": "Prévu", "sent": "Envoyé", "failed": "Échec",
                     "cancelled": "Annulé"}
 #: What each kind of mail is, in the team's words (the outbox page); a new kind adds its line
-SCHEDULED_KINDS = {"veille": "Programme du lendemain"}
+SCHEDULED_KINDS = {"veille": "Programme du lendemain",
+                   # recruitment/mails.py (MAIL_KINDS holds their texts)
+                   "recrutement_recu": "Proposition reçue (accusé de réception)",
+                   "recrutement_retenu": "Candidature retenue",
+                   "recrutement_non_retenu": "Candidature non retenue",
+                   "recrutement_info": "Invitation à l'information collective",
+                   "recrutement_semaine": "Invitation d'un·e référent·e dans la semaine"}
 
 
 class ScheduledMail(db.Model):

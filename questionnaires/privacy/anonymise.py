@@ -32,7 +32,9 @@ from questionnaires.models import (
     ScheduledMail,
     StageText,
 )
+from questionnaires.models.recruitment import Candidate
 from questionnaires.models.response import FACTS
+from questionnaires.recruitment.retention import erase_candidate
 from questionnaires.tokens import new_salt
 
 FREE_TEXT_TYPES = {"texte_court", "texte_long"}
@@ -144,6 +146,10 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
         AttendanceCall.participant_id == participant.id).values(note=None))
     db.session.execute(delete(ScheduledMail).where(
         ScheduledMail.participant_id == participant.id))
+    # The recruitment: the proposal that made this participant names them too
+    for candidate in db.session.scalars(select(Candidate).where(
+            Candidate.participant_id == participant.id, Candidate.anonymised_at.is_(None))):
+        erase_candidate(candidate, now)
     participant.bilan_link_salt = new_salt()  # the personal link (and any open session) dies
     participant.anonymised_at = now
     register_erasure("participant", participant.id, now)

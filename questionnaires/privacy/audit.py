@@ -95,10 +95,23 @@ TEAM_RULES = {
     "team.venue_edit": Rule("venue"),
     # Recorded by the view itself, with the versions and what became of the answers
     "team.stage_questionnaires": Rule("questionnaire", post=None),
+    # Recruitment (team/recruitment.py): candidates' names, contacts and notes
+    "team.candidates": Rule("candidate", VIEW),
+    "team.candidate_move": Rule("candidate"),
+    "team.candidate_notes": Rule("candidate"),
+    "team.recruitment_settings": Rule("candidate"),
+    "team.recruitment_new_link": Rule("candidate"),
+    "team.info_session_list": Rule("candidate", VIEW),
+    "team.info_session_invite": Rule("candidate"),
+    "team.conventions_list": Rule("participant", VIEW),
+    "team.convention_page": Rule("participant", VIEW),
+    "team.convention_docx": Rule("participant", EXPORT),
+    "team.convention_status": Rule("participant"),
+    "team.week_guests": Rule("referent", VIEW),
 }
 
 #: View arguments that name the target, most specific first (the stage has its own column)
-TARGET_ARGS = ("participant_id", "invitation_id", "professional_id", "referent_id",
+TARGET_ARGS = ("candidate_id", "participant_id", "invitation_id", "professional_id", "referent_id",
                "structure_id", "venue_id", "table", "key", "day_iso", "extension")
 
 #: The journal's French words for the targets
@@ -110,6 +123,7 @@ TARGET_LABELS = {
     "archive": "archive du stage", "followup": "suivi", "mail": "e-mail",
     "structure": "structure", "referent": "référent·e", "venue": "lieu", "user": "compte",
     "questionnaire": "questionnaire",
+    "candidate": "candidature",
 }
 
 

@@ -20,7 +20,9 @@ from questionnaires.clock import add_months
 from questionnaires.extensions import db
 from questionnaires.privacy import audit
 from questionnaires.privacy.anonymise import anonymise_participant, anonymise_referent
+from questionnaires.recruitment.retention import candidates_to_erase, erase_candidate
 from questionnaires.models import (
+    Candidate,
     FollowupInvitation,
     Participant,
     Referent,
@@ -38,6 +40,8 @@ class PurgeReport:
     cutoff: date
     participants: list[Participant] = field(default_factory=list)
     referents: list[Referent] = field(default_factory=list)
+    #: Recruitment candidates erased (recruitment/retention.py)
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 def retention_cutoff(now: datetime, years: int) -> date:
@@ -91,7 +95,12 @@ def purge_expired(now: datetime, dry_run: bool = False) -> PurgeReport:
                                   Participant.anonymised_at.is_(None))
         .order_by(Participant.id)).all()
     report.referents = _referents_to_anonymise(expired, kept)
+    today = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    report.candidates = candidates_to_erase(
+        today, report.cutoff, current_app.config["CANDIDATE_RETENTION_MONTHS"])
     if not dry_run:
+        for candidate in report.candidates:
+            erase_candidate(candidate, now)
         for participant in report.participants:
             anonymise_participant(participant, now)
         for referent in report.referents:
@@ -101,8 +110,10 @@ def purge_expired(now: datetime, dry_run: bool = False) -> PurgeReport:
 
 def record_purge(report: PurgeReport, how: str) -> None:
     """The audit event of a retention pass that anonymised someone (the caller commits)."""
-    if report.participants or report.referents:
+    if report.participants or report.referents or report.candidates:
         audit.record("purged", target_type="participant",
                      detail=f"{how} : durée de conservation dépassée (stages finis avant le "
                             f"{report.cutoff:%d/%m/%Y}) : {len(report.participants)} "
-                            f"participant·es, {len(report.referents)} référent·es anonymisé·es")
+                            f"participant·es, {len(report.referents)} référent·es anonymisé·es"
+                            + (f", {len(report.candidates)} candidatures effacées"
+                               if report.candidates else ""))

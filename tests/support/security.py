@@ -16,6 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import String, select
 from werkzeug.security import generate_password_hash
 
+from questionnaires.recruitment import rules as recruitment_rules
 from questionnaires.participant import bilan
 from questionnaires.followups import progress
 from questionnaires.demo import load_demo
@@ -120,6 +121,12 @@ def build_world(app) -> World:
             FollowupInvitation.stage_id == old.id).order_by(FollowupInvitation.id)).first()
         stale.first_sent_at = utcnow() - timedelta(days=400)  # its link died long ago
         invitation.first_sent_at = utcnow()  # sent: a link opens only from its first send
+        proposal_page = recruitment_rules.page_for(recent)  # the public proposal page
+        proposal_key = proposal_page.token
+        candidate = recruitment_rules.propose(proposal_page, dict(
+            referent_name="Nadia Prescriptrice", referent_email="nadia.prescriptrice@example.org",
+            structure_name="Mission locale", first_name="Candidat", last_name="Test",
+            qpv="inconnu"), utcnow())
         db.session.commit()
         slot = db.session.scalars(select(Slot).where(Slot.stage_id == recent.id)
                                   .order_by(Slot.date, Slot.id)).first()
@@ -146,6 +153,9 @@ def build_world(app) -> World:
             "structure_id": db.session.scalar(select(Structure.id).order_by(Structure.id)),
             "referent_id": db.session.scalar(select(Referent.id).order_by(Referent.id)),
             "number": 1,
+            "page_key": proposal_key,
+            "candidate_id": candidate.id,
+            "step": "desiste",  # the mildest state change
             "filename": "css/app.css",
             "user_id": db.session.scalar(select(User.id).where(User.email == "equipe-membre@example.org")),
         }
@@ -178,6 +188,7 @@ def token_for(world: World, blueprint: str, actor: str) -> str:
         "participant": {"participant_a": world.token_a, "participant_b": world.token_b,
                         "expired": world.expired_token},
         "referent": {"referent": world.referent_token, "expired": world.expired_referent_token},
+        "invitation": {},  # a referent invited to a slot of the week: none in the world
     }
     if blueprint not in own:
         raise KeyError(f"no link token known for blueprint {blueprint!r}: add it to token_for()")
