@@ -140,7 +140,7 @@ def test_raw_answers_are_codes_one_row_per_response(team):
     assert len(followup) == 1 + 8 + 7
     assert team.get("/equipe/donnees/reponses.csv?questionnaire=x").status_code == 404
     book = _book(team.get("/equipe/donnees/reponses.xlsx"))
-    assert book.sheetnames == ["Bilan individuel", "Bilan collectif", "Suivi à 3 mois (référent)"]
+    assert book.sheetnames == ["Bilan individuel", "Bilan collectif", "Suivi référent·e"]
 
 
 def test_raw_answers_across_two_versions(tmp_path):

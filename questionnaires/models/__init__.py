@@ -8,6 +8,7 @@ from questionnaires.models.followup import (
     OutboxMail,
 )
 from questionnaires.models.heartbeat import SchedulerHeartbeat
+from questionnaires.models.mail_text import MailText
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
@@ -25,6 +26,7 @@ from questionnaires.models.user import LoginThrottle, User
 
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
+    "MailText",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",

@@ -12,6 +12,7 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     followups,
     impact,
     imports,
+    mail_texts,
     participants,
     privacy,
     programme,

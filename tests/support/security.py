@@ -146,6 +146,8 @@ def build_world(app) -> World:
             "referent_id": db.session.scalar(select(Referent.id).order_by(Referent.id)),
             "number": 1,
             "filename": "css/app.css",
+            "theme": recent.theme,
+            "kind": "suivi_invitation",
             "user_id": db.session.scalar(select(User.id).where(User.email == "equipe-membre@example.org")),
         }
     return world
