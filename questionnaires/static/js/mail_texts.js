@@ -32,7 +32,12 @@
         if (ok) {
           document.getElementById("apercu-sujet").textContent = answer.subject;
           document.getElementById("apercu-texte").textContent = answer.text;
-          document.getElementById("apercu-html").srcdoc = answer.html;
+          // A new frame each time: Chromium does not paint a srcdoc changed while its frame was
+          // hidden (a text in error hides the preview)
+          var old = document.getElementById("apercu-html");
+          var fresh = old.cloneNode(false);
+          fresh.setAttribute("srcdoc", answer.html);
+          old.parentNode.replaceChild(fresh, old);
         }
       })
       .catch(function () { /* offline: the button still previews */ });
