@@ -78,8 +78,13 @@ def test_the_codebook_lists_every_question_and_choice(team):
         ("stage", "Un stage"), ("formation", "Une formation"), ("benevolat", "Du bénévolat"),
         ("emploi", "Un emploi"), ("autre", "Autre chose")]
     assert all(row[5] == "orientation" and "projet_plus_precis" in row[8] for row in orientation)
-    situation = [row for row in rows if row[4] == "situation"]
+    situation = [row for row in rows if row[4] == "situation" and row[1] == "1"]
     assert len(situation) == 7 and situation[0][3].startswith("A ")
+    # suivi-referent v2 offers "Je ne sais pas" on the observations: the codebook names it
+    assert [row[10] for row in rows if row[4] == "apport_stage" and row[1] == "2"] == [
+        "1", "2", "3", "4", "nsp"]
+    assert [row[10] for row in rows if row[4] == "apport_stage" and row[1] == "1"] == [
+        "1", "2", "3", "4"]
     assert [row[10] for row in rows if row[4] == "satisfaction_globale"] == ["1", "2", "3", "4"]
     assert any(row[4] == "nouvelles" and "[prénom]" in row[9] for row in rows)
     book = _book(team.get("/equipe/donnees/dictionnaire.xlsx?stage=1"))
@@ -135,7 +140,7 @@ def test_raw_answers_are_codes_one_row_per_response(team):
     assert len(followup) == 1 + 8 + 7
     assert team.get("/equipe/donnees/reponses.csv?questionnaire=x").status_code == 404
     book = _book(team.get("/equipe/donnees/reponses.xlsx"))
-    assert book.sheetnames == ["Bilan individuel", "Bilan collectif", "Suivi à 3 mois (référent)"]
+    assert book.sheetnames == ["Bilan individuel", "Bilan collectif", "Suivi référent·e"]
 
 
 def test_raw_answers_across_two_versions(tmp_path):

@@ -178,7 +178,8 @@ def test_values_outside_the_choices_get_a_message_by_the_question(sent):
                                f"p{alex}-nouvelles": "oui"}, "enregistrer")
     html = _text(page)
     assert page.status_code == 422
-    assert "Choisissez une réponse dans la liste." in html and "Choisissez une des quatre réponses." in html
+    assert "Choisissez une réponse dans la liste." in html and \
+        "Choisissez une des quatre réponses ou « Je ne sais pas »." in html
     assert _part_a(sent, "Alex").answers == {"nouvelles": "oui"}  # the valid answer is kept
     token = csrf_token(client.get(url))
     for answers in ({"situation": ["emploi"]}, {"apport_stage": {"a": 1}}, {"nouvelles": 3.5},

@@ -1,13 +1,13 @@
 """Per-stage variants: the version of each questionnaire a stage uses (issue 12).
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0023"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from questionnaires.archive.tables import local_naive
 from questionnaires.clock import age_on
-from questionnaires.engine.definitions import SCALE, YES_NO, Definition
+from questionnaires.engine.definitions import YES_NO, Definition
 from questionnaires.extensions import db
 from questionnaires.impact.figures import Selection, selected_ids
 from questionnaires.impact.tallies import TEXT_TYPES, definitions
@@ -32,8 +32,8 @@ def role_of(questionnaire: str, question) -> str:
 
 
 def _choices(question) -> list[tuple[str, str]]:
-    if question.type == "echelle4":
-        return [(str(k), v) for k, v in SCALE.items()]
+    if question.type == "echelle4":  # with "nsp" when the question offers it
+        return [(str(c.value), c.label) for c in question.fixed_choices()]
     if question.type == "oui_non_nsp":
         return list(YES_NO.items())
     if question.type == "consentement":

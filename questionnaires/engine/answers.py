@@ -1,7 +1,9 @@
 """Answers checked against a definition: one rule for form posts, autosaves and archives."""
 import unicodedata
 
-from questionnaires.engine.definitions import MAX_LENGTH, SCALE, YES_NO, Definition, Question
+from questionnaires.engine.definitions import (
+    DONT_KNOW, MAX_LENGTH, SCALE, YES_NO, Definition, Question,
+)
 from questionnaires.text import CONTROL
 
 #: Question types answered by a list of ticked boxes. A list with nothing ticked posts nothing,
@@ -28,9 +30,14 @@ def clean_value(question: Question, raw, activity_keys=()) -> tuple[object, str 
         return None, None
     kind = question.type
     if kind == "echelle4":
+        if question.nsp and raw == DONT_KNOW:
+            return DONT_KNOW, None
         value = raw if isinstance(raw, int) and not isinstance(raw, bool) else \
             (int(raw) if isinstance(raw, str) and raw.strip() in {"1", "2", "3", "4"} else None)
-        return (value, None) if value in SCALE else (None, "Choisissez une des quatre réponses.")
+        if value in SCALE:
+            return value, None
+        return None, ("Choisissez une des quatre réponses ou « Je ne sais pas »." if question.nsp
+                      else "Choisissez une des quatre réponses.")
     if kind == "oui_non_nsp":
         return (raw, None) if isinstance(raw, str) and raw in YES_NO else \
             (None, "Choisissez Oui, Non ou Je ne sais pas.")

@@ -19,6 +19,8 @@ TYPES = {"echelle4", "oui_non_nsp", "choix", "choix_multiples", "texte_court", "
          "consentement", "activites"}
 SCALE = {1: "Pas du tout", 2: "Plutôt non", 3: "Plutôt oui", 4: "Tout à fait"}
 YES_NO = {"oui": "Oui", "non": "Non", "nsp": "Je ne sais pas"}
+#: The extra choice of an echelle4 question marked `nsp: true` (an observer may not know)
+DONT_KNOW = "nsp"
 MAX_LENGTH = {"texte_court": 200, "texte_long": 5000}
 SCOPES = {None, "participant", "referent"}
 ID = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -44,7 +46,9 @@ class Question:
     choices: tuple[Choice, ...] = ()
     #: (question id, allowed values): the question is asked only when that answer is one of them
     shown_if: tuple[str, tuple] | None = None
-    #: the figure role this question feeds (grilles.md "Figure roles"); None: no figure
+    #: echelle4 only: a fifth choice "Je ne sais pas" (value "nsp"), which no mean counts
+    nsp: bool = False
+    #: The figure role the impact table reads this question by (grilles.md), if any
     figure: str | None = None
 
     @property
@@ -54,6 +58,8 @@ class Question:
 
     def fixed_choices(self) -> tuple[Choice, ...]:
         """Choices that do not depend on the stage."""
+        if self.nsp:
+            return _SCALE_WITH_NSP
         return _FIXED_CHOICES.get(self.type, self.choices)
 
 
@@ -62,6 +68,7 @@ _FIXED_CHOICES = {
     "echelle4": tuple(Choice(v, label) for v, label in SCALE.items()),
     "oui_non_nsp": tuple(Choice(v, label) for v, label in YES_NO.items()),
 }
+_SCALE_WITH_NSP = _FIXED_CHOICES["echelle4"] + (Choice(DONT_KNOW, YES_NO[DONT_KNOW]),)
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,7 @@ def _section(data, where: str) -> Section:
 
 def _question(data, where: str) -> Question:
     _require_keys(data, {"id", "type", "label", "required"},
-                  {"help", "choices", "shown_if", "figure"}, where)
+                  {"help", "choices", "shown_if", "nsp", "figure"}, where)
     if not isinstance(data["id"], str) or not ID.match(data["id"]):
         raise DefinitionError(f"{where}.id : « {data['id']} » invalide.")
     where = f"{where} ({data['id']})"
@@ -188,11 +195,17 @@ def _question(data, where: str) -> Question:
         if not isinstance(data["shown_if"]["in"], list) or not data["shown_if"]["in"]:
             raise DefinitionError(f"{where}.shown_if.in : liste non vide attendue.")
         shown_if = (str(data["shown_if"]["question"]), tuple(data["shown_if"]["in"]))
+    nsp = data.get("nsp", False)
+    if not isinstance(nsp, bool):
+        raise DefinitionError(f"{where}.nsp : true ou false attendu.")
+    if nsp and data["type"] != "echelle4":
+        raise DefinitionError(f"{where}.nsp : réservé aux questions echelle4 "
+                              "(oui_non_nsp a déjà « Je ne sais pas »).")
     figure = data.get("figure")
     if figure is not None and (not isinstance(figure, str) or not ID.match(figure)):
         raise DefinitionError(f"{where}.figure : rôle « {figure} » invalide.")
     return Question(data["id"], data["type"], str(data["label"]), data["required"],
-                    data.get("help"), choices, shown_if, figure)
+                    data.get("help"), choices, shown_if, nsp, figure)
 
 
 # The registry, read once per app -------------------------------------------------------------

@@ -24,7 +24,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from questionnaires.engine.answers import MULTIPLE, PRESENT
-from questionnaires.engine.definitions import MAX_LENGTH, Choice, Question
+from questionnaires.engine.definitions import DONT_KNOW, MAX_LENGTH, Choice, Question
 from questionnaires.engine.pictograms import SPEAKER, face, yes_no
 from questionnaires.engine.pictograms import slot_kind as kind_picto
 from questionnaires.text import CONTROL
@@ -165,8 +165,8 @@ def _body(question: Question, name: str, eid: str, label: str, rows: int, activi
 
 
 def _radio(question: Question, choice: Choice, name: str, eid: str) -> tuple[str, str, str]:
-    picto = (face(choice.value) if question.type == "echelle4"
-             else yes_no(choice.value) if question.type == "oui_non_nsp" else "")
+    picto = (face(choice.value) if question.type == "echelle4" and choice.value != DONT_KNOW
+             else yes_no(choice.value) if question.type in ("oui_non_nsp", "echelle4") else "")
     before = (f'<label class="choice" for="{eid}">\n<input class="choice-input" type="radio" '
               f'id="{eid}" name="{name}" value="{escape(choice.value)}"')
     after = (f'>\n<span class="choice-body">\n{picto}\n'

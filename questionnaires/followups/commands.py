@@ -14,7 +14,7 @@ from questionnaires.followups.status import stage_summaries
 from questionnaires.models import Stage
 
 
-@click.group(cls=AppGroup, help="Suivi à 3 mois des référent·e·s.")
+@click.group(cls=AppGroup, help="Suivi référent·e : les e-mails de suivi envoyés aux référent·e·s.")
 def followups():
     pass
 

@@ -10,6 +10,7 @@ from questionnaires.models.followup import (
 )
 from questionnaires.models.heartbeat import SchedulerHeartbeat
 from questionnaires.models.imports import ImportPreview
+from questionnaires.models.mail_text import MailText
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
 from questionnaires.models.places import Referent, Structure, Venue
@@ -31,6 +32,7 @@ from questionnaires.models.variant import StageQuestionnaire
 
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "ERASURE_KINDS", "Erasure", "FormUse", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "ImportPreview", "MailAttempt",
+    "MailText",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
     "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",

@@ -25,7 +25,7 @@ ATTENDANCE = {"present": "Présent·e", "absent": "Absent·e", "excuse": "Excus�
 QUESTIONNAIRES = {
     "bilan-individuel": "Bilan individuel",
     "bilan-collectif": "Bilan collectif",
-    "suivi-referent": "Suivi à 3 mois (référent)",
+    "suivi-referent": "Suivi référent·e",
 }
 ROLES = {"admin": "Administrateur·rice", "team": "Équipe"}
 

@@ -88,6 +88,11 @@ TEAM_RULES = {
     "team.followup_action": Rule("followup"),
     "team.team_followup": Rule("followup", VIEW),  # news of a participant, told to the team
     "team.outbox": Rule("mail", VIEW),
+    # The mails' wording: no one's data; edits are recorded by the views, naming the text
+    "team.mail_texts_page": Rule("mail_text", post=None),
+    "team.mail_text_theme": Rule("mail_text", post=None),
+    "team.mail_text_stage": Rule("mail_text", post=None),
+    "team.mail_text_preview": Rule("mail_text", post=None),
     "team.structures": Rule("structure", VIEW),  # lists referents and their addresses
     "team.structure_edit": Rule("structure"),
     "team.referent_edit": Rule("referent", VIEW),
@@ -121,6 +126,7 @@ TARGET_LABELS = {
     "bilan_link": "lien de bilan", "collective": "bilan collectif", "response": "réponses",
     "report": "rapport", "impact": "bilan chiffré", "export": "export",
     "archive": "archive du stage", "followup": "suivi", "mail": "e-mail",
+    "mail_text": "texte d'e-mail",
     "structure": "structure", "referent": "référent·e", "venue": "lieu", "user": "compte",
     "questionnaire": "questionnaire",
     "candidate": "candidature",

@@ -14,6 +14,7 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     guests,
     impact,
     imports,
+    mail_texts,
     participants,
     privacy,
     programme,

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
+from questionnaires.followups import mail_texts
 from questionnaires.followups.actions import after_email_change, resend, send_now
 from questionnaires.followups.messages import outbox_copy
 from questionnaires import mail
@@ -48,7 +49,10 @@ def followups(stage_id: int):
     plan_stage(stage, now)
     return render_template("team/followups.html", stage=stage, rows=stage_summaries(stage.id, now),
                            form=ConfirmForm(), now=now, outbox=mail.uses_outbox(),
-                           unreachable=unreachable(stage), unreachable_reasons=REASONS)
+                           unreachable=unreachable(stage), unreachable_reasons=REASONS,
+                           mail_texts=[(key, kind, mail_texts.wording(key, stage).source)
+                                       for key, kind in mail_texts.KINDS.items()],
+                           mail_text_sources=mail_texts.SOURCES)
 
 
 def _invitation(stage_id: int, invitation_id: int) -> FollowupInvitation:

@@ -157,6 +157,8 @@ def build_world(app) -> World:
             "candidate_id": candidate.id,
             "step": "desiste",  # the mildest state change
             "filename": "css/app.css",
+            "theme": recent.theme,
+            "kind": "suivi_invitation",
             "user_id": db.session.scalar(select(User.id).where(User.email == "equipe-membre@example.org")),
         }
     return world

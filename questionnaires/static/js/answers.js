@@ -16,7 +16,8 @@ window.Answers = (function () {
     if (type === "texte_court" || type === "texte_long") return inputs[0].value;
     var checked = fieldset.querySelector("input:checked");
     if (!checked) return null;
-    return type === "echelle4" ? parseInt(checked.value, 10) : checked.value;
+    // A scale answer is a number, but its "Je ne sais pas" (value "nsp") stays a word.
+    return type === "echelle4" && checked.value !== "nsp" ? parseInt(checked.value, 10) : checked.value;
   }
 
   // Put an answer back into its fieldset (one kept in the browser, newer than the page).
