@@ -10,6 +10,10 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from sqlalchemy import func, select
+
+from questionnaires.extensions import db
+from questionnaires.models.questionnaire import QuestionnaireVersion
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 
@@ -101,7 +105,15 @@ def _load_file(path: Path) -> Definition:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise DefinitionError(f"{path.name} : YAML illisible ({error}).") from None
-    where = path.name
+    return parse_definition(data, path.name)
+
+
+def parse_definition(data, where: str) -> Definition:
+    """A definition from the YAML format's dict (a file, the database's JSON), checked.
+
+    The first fault raises DefinitionError naming `where` and the field; designer/validation.py
+    lists every fault with its place for the team's pages.
+    """
     _require_keys(data, {"id", "version", "title", "sections"}, {"intro"}, where)
     if not isinstance(data["id"], str) or not ID.match(data["id"]):
         raise DefinitionError(f"{where} : id « {data['id']} » invalide.")
@@ -178,18 +190,49 @@ def _question(data, where: str) -> Question:
                     data.get("help"), choices, shown_if)
 
 
-# The registry, read once per app -------------------------------------------------------------
+# The registry: the database, read once per version ----------------------------------------
 
 def init_app(app) -> None:
-    """Load and check every definition at start-up (a broken file stops the app)."""
-    app.extensions["questionnaire_definitions"] = load_definitions(
-        Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR))
+    """Check the shipped files at start-up (a broken one stops the app): they seed a fresh
+    database (models/questionnaire.py). After that the database is the source of truth."""
+    load_definitions(Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR))
+    app.extensions["questionnaire_definitions"] = {}
+
+
+def _published(questionnaire: str, version: int) -> Definition | None:
+    """A published version, parsed once per app: a published version never changes."""
+    cache = current_app.extensions["questionnaire_definitions"]
+    key = (questionnaire, version)
+    if key not in cache:
+        data = db.session.scalar(select(QuestionnaireVersion.definition).where(
+            QuestionnaireVersion.questionnaire == questionnaire,
+            QuestionnaireVersion.version == version,
+            QuestionnaireVersion.status == "published"))
+        if data is None:
+            return None  # not cached: it may be published later
+        cache[key] = parse_definition(data, f"{questionnaire} v{version}")
+    return cache[key]
+
+
+def latest_version(questionnaire: str) -> int | None:
+    """The highest published version of a questionnaire (drafts are never served)."""
+    return db.session.scalar(select(func.max(QuestionnaireVersion.version)).where(
+        QuestionnaireVersion.questionnaire == questionnaire,
+        QuestionnaireVersion.status == "published"))
+
+
+def all_definitions() -> dict[tuple[str, int], Definition]:
+    """Every published version of every questionnaire, keyed by (id, version)."""
+    keys = db.session.execute(select(QuestionnaireVersion.questionnaire,
+                                     QuestionnaireVersion.version).where(
+        QuestionnaireVersion.status == "published")).all()
+    return {(qid, version): _published(qid, version) for qid, version in keys}
 
 
 def get_definition(questionnaire: str, version: int | None = None) -> Definition | None:
-    """A definition by id and version (the latest version if none is given)."""
-    registry = current_app.extensions["questionnaire_definitions"]
+    """A published definition by id and version (the latest published if none is given)."""
     if version is None:
-        versions = [v for (qid, v) in registry if qid == questionnaire]
-        version = max(versions) if versions else None
-    return registry.get((questionnaire, version))
+        version = latest_version(questionnaire)
+        if version is None:
+            return None
+    return _published(questionnaire, version)

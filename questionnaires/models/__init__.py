@@ -10,6 +10,7 @@ from questionnaires.models.followup import (
 from questionnaires.models.heartbeat import SchedulerHeartbeat
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
+from questionnaires.models.questionnaire import QuestionnaireVersion
 from questionnaires.models.places import Referent, Structure, Venue
 from questionnaires.models.report import StageFunder, StageText
 from questionnaires.models.response import Response
@@ -26,7 +27,7 @@ from questionnaires.models.user import LoginThrottle, User
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
+    "QuestionnaireVersion", "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
     "slot_professionals",
 ]
