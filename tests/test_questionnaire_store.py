@@ -104,6 +104,9 @@ def _broken(change) -> list[str]:
      "Section 1, question 1, champ « label » : l'intitulé fait 501 caractères ; 500 au plus."),
     (lambda d: d["sections"][0]["questions"][0].pop("label"),
      "Section 1, question 1, champ « label » : le champ « label » manque."),
+    (lambda d: d["sections"][0]["questions"][0].update(type="texte_court"),
+     "Section 1, question 1, champ « figure » : La question « satisfaction_globale » (rôle "
+     "« satisfaction_globale ») doit être de type echelle4"),
     (lambda d: d.update(version="deux"),
      "Champ « version » : la version doit être un nombre entier"),
 ])
@@ -169,7 +172,7 @@ def test_add_version_registers_a_published_version(app):
     data = _v1("bilan-collectif")
     data["version"] = 2
     data["title"] = "Bilan collectif, deuxième version"
-    assert add_version(app, data) == 2
+    assert add_version(app, data).version == 2
     with app.app_context():
         assert get_definition("bilan-collectif").title == "Bilan collectif, deuxième version"
         assert db.session.scalar(db.select(db.func.count()).select_from(QuestionnaireVersion)) == 4

@@ -6,12 +6,7 @@ message next to the field at fault; its message says the place in French for the
 from dataclasses import dataclass
 
 from questionnaires.engine.definitions import ID, SCALE, TYPES, YES_NO, DefinitionError, parse_definition
-
-try:  # i12c's figure-role rules (grilles.md "Figure roles"); absent before that branch lands
-    from questionnaires.engine.roles import role_problems
-except ImportError:  # pragma: no cover
-    def role_problems(definition) -> list[str]:
-        return []
+from questionnaires.engine.roles import role_problems
 
 MAX_LABEL = 500
 CHOICE_TYPES = ("choix", "choix_multiples")

@@ -1,8 +1,9 @@
-"""Questionnaires as data: the definitions, loaded and checked once.
+"""Questionnaires as data: the definitions, checked, and read from the database.
 
-Definitions are YAML files in `definitions/`, one per questionnaire id and version
-(`bilan-individuel.v1.yaml`). They are read and checked once, at start-up; a broken file
-stops the app with a message naming the file and the field.
+The shipped YAML files in `definitions/` (`bilan-individuel.v1.yaml`) are checked at start-up
+(a broken file stops the app with a message naming the file and the field) and seed a fresh
+database. After that the database (models/questionnaire.py, designer/) is the source of truth:
+`get_definition` serves published versions only, each parsed once per app.
 """
 import re
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import func, select
 
+from questionnaires.engine.roles import role_problems
 from questionnaires.extensions import db
 from questionnaires.models.questionnaire import QuestionnaireVersion
 
@@ -46,6 +48,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     #: (question id, allowed values): the question is asked only when that answer is one of them
     shown_if: tuple[str, tuple] | None = None
+    #: the figure role this question feeds (grilles.md "Figure roles"); None: no figure
+    figure: str | None = None
 
     @property
     def neutral_label(self) -> str:
@@ -105,10 +109,15 @@ def _load_file(path: Path) -> Definition:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise DefinitionError(f"{path.name} : YAML illisible ({error}).") from None
-    return parse_definition(data, path.name)
+    definition = parse_definition(data, path.name)
+    # A shipped file is a published version: it must carry every figure role
+    problems = role_problems(definition)
+    if problems:
+        raise DefinitionError(f"{path.name} : " + " ".join(problems))
+    return definition
 
 
-def parse_definition(data, where: str) -> Definition:
+def parse_definition(data, where: str = "définition") -> Definition:
     """A definition from the YAML format's dict (a file, the database's JSON), checked.
 
     The first fault raises DefinitionError naming `where` and the field; designer/validation.py
@@ -159,7 +168,8 @@ def _section(data, where: str) -> Section:
 
 
 def _question(data, where: str) -> Question:
-    _require_keys(data, {"id", "type", "label", "required"}, {"help", "choices", "shown_if"}, where)
+    _require_keys(data, {"id", "type", "label", "required"},
+                  {"help", "choices", "shown_if", "figure"}, where)
     if not isinstance(data["id"], str) or not ID.match(data["id"]):
         raise DefinitionError(f"{where}.id : « {data['id']} » invalide.")
     where = f"{where} ({data['id']})"
@@ -186,8 +196,11 @@ def _question(data, where: str) -> Question:
         if not isinstance(data["shown_if"]["in"], list) or not data["shown_if"]["in"]:
             raise DefinitionError(f"{where}.shown_if.in : liste non vide attendue.")
         shown_if = (str(data["shown_if"]["question"]), tuple(data["shown_if"]["in"]))
+    figure = data.get("figure")
+    if figure is not None and (not isinstance(figure, str) or not ID.match(figure)):
+        raise DefinitionError(f"{where}.figure : rôle « {figure} » invalide.")
     return Question(data["id"], data["type"], str(data["label"]), data["required"],
-                    data.get("help"), choices, shown_if)
+                    data.get("help"), choices, shown_if, figure)
 
 
 # The registry: the database, read once per version ----------------------------------------
