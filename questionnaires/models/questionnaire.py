@@ -61,6 +61,12 @@ def seed_rows(directory: Path = SEED_DIR) -> list[dict]:
 @event.listens_for(QuestionnaireVersion.__table__, "after_create")
 def _seed(table, connection, **kwargs) -> None:
     """create_all (tests, a first start) gets the shipped v1 as published versions."""
+    insert_seed(connection)
+
+
+def insert_seed(connection) -> None:
+    """The shipped versions, published, into an empty table (create_all, a test's reset)."""
+    table = QuestionnaireVersion.__table__
     now = utcnow()
     directory = SEED_DIR
     if has_app_context() and current_app.config.get("DEFINITIONS_DIR"):

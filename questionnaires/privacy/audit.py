@@ -93,11 +93,19 @@ TEAM_RULES = {
     "team.referent_edit": Rule("referent", VIEW),
     "team.venues": Rule("venue"),
     "team.venue_edit": Rule("venue"),
+    # The questionnaires hold no one's data; creating and publishing a version are recorded by
+    # designer/store.py with what was done, so the automatic entry would only repeat them.
+    "team.questionnaires": Rule("questionnaire"),
+    "team.questionnaire_version": Rule("questionnaire"),
+    "team.questionnaire_new": Rule("questionnaire", post=None),
+    "team.questionnaire_edit": Rule("questionnaire"),
+    "team.questionnaire_publish": Rule("questionnaire", post=None),
 }
 
 #: View arguments that name the target, most specific first (the stage has its own column)
 TARGET_ARGS = ("participant_id", "invitation_id", "professional_id", "referent_id",
-               "structure_id", "venue_id", "table", "key", "day_iso", "extension")
+               "structure_id", "venue_id", "table", "key", "day_iso", "extension",
+               "questionnaire")
 
 #: The journal's French words for the targets
 TARGET_LABELS = {
@@ -107,6 +115,7 @@ TARGET_LABELS = {
     "report": "rapport", "impact": "bilan chiffré", "export": "export",
     "archive": "archive du stage", "followup": "suivi", "mail": "e-mail",
     "structure": "structure", "referent": "référent·e", "venue": "lieu", "user": "compte",
+    "questionnaire": "questionnaire",
 }
 
 

@@ -15,6 +15,7 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     participants,
     privacy,
     programme,
+    questionnaires,
     report,
     responses,
     stages,
