@@ -73,6 +73,11 @@ def _preview(data: dict):
         return None
 
 
+#: Two activities in the preview, where a stage's own programme will be
+SAMPLE_ACTIVITIES = (("exemple-1", "Lundi matin", "Visite d'un théâtre (exemple)", "visite"),
+                     ("exemple-2", "Mardi après-midi", "Atelier d'écriture (exemple)", "atelier"))
+
+
 def _page(row, data=None, problems=(), status=200, edited=None):
     """The version page: preview, and for a draft the editor (`data`: what was tried)."""
     shown = data if data is not None else row.definition
@@ -86,7 +91,7 @@ def _page(row, data=None, problems=(), status=200, edited=None):
         types=editing.TYPE_LABELS, scopes=editing.SCOPE_LABELS,
         roles=sorted(roles_of(row.questionnaire)), conditions=editing.condition_options(shown),
         names=QUESTIONNAIRES, statuses=VERSION_STATUSES, answered=_answered(),
-        form=CsrfOnly(), edited=edited), status
+        form=CsrfOnly(), edited=edited, activities=SAMPLE_ACTIVITIES), status
 
 
 @bp.route("/questionnaires/<questionnaire>/v<int:version>")
