@@ -93,6 +93,7 @@ EXPECTED = {
     "POST /equipe/stages/<int:stage_id>/modifier": TEAM,
     "GET /equipe/stages/<int:stage_id>/supprimer": TEAM,
     "POST /equipe/stages/<int:stage_id>/supprimer": TEAM,
+    "POST /equipe/stages/<int:stage_id>/questionnaires": TEAM,
     "GET /equipe/stages/<int:stage_id>/archive.json": TEAM,
     "GET /equipe/stages/<int:stage_id>/presences": TEAM,
     "POST /equipe/stages/<int:stage_id>/presences": TEAM,

@@ -5,12 +5,14 @@ import pytest
 
 from questionnaires.designer import store
 from questionnaires.engine.definitions import get_definition
+from tests.support.browser import fieldset
+from tests.support.tablet import SPORT_STAGE_ID, start
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("screen", ["portrait-810x1080", "phone-390x844"], indirect=True)
-def test_a_v2_made_in_the_pages_then_published(tab, site, demo, auth, shots, screen):
+def test_a_v2_made_in_the_pages_then_published(tab, site, demo, auth, shots, screen, person):
     auth.create()
     tab.goto(f"{site}/connexion")
     tab.fill("#email", "camille@example.org")
@@ -73,3 +75,18 @@ def test_a_v2_made_in_the_pages_then_published(tab, site, demo, auth, shots, scr
         assert v2.questions["qu_avez_vous_cuisine"].shown_if == (
             "talents", ("cuisiner_pour_le_groupe",))
         assert store.find("bilan-individuel", 2).published
+
+    # The team gives the v2 to the sport stage (no bilan yet), then a tablet opens it
+    tab.goto(f"{site}/equipe/stages/{SPORT_STAGE_ID}")
+    tab.select_option("#version-bilan-individuel", "2")
+    tab.locator("form.variant-form", has=tab.locator("#version-bilan-individuel")).get_by_role(
+        "button", name="Utiliser cette version").click()
+    tab.wait_for_load_state()
+    tab.goto(f"{site}/equipe/questionnaires")
+    row = tab.locator("tr", has=tab.get_by_role("link", name="Version 2"))
+    assert "Métiers du sport" in row.first.inner_text()
+    tab.context.clear_cookies()  # the tablet: nobody logged in
+    start(tab, person(0))
+    assert fieldset(tab, "satisfaction_globale").locator("legend").inner_text().startswith(
+        "La semaine vous a plu ?")
+    shots.take(tab, "4-tablet-on-v2")

@@ -30,6 +30,8 @@ def test_the_list_and_a_published_version_with_its_previews(team):
     page = team.get(LIST).get_data(as_text=True)
     assert 'href="/equipe/questionnaires"' in page  # in the team menu
     assert "Bilan individuel" in page and "Version 1" in page and "Publiée" in page
+    # Which stages open each version (stages/variants.py): both demo stages use v1
+    assert page.count(">Métiers du sport et de l&#39;événementiel</a>") == 3
     page = team.get(V1).get_data(as_text=True)
     assert 'class="apercu apercu--tablette"' in page and 'class="apercu apercu--telephone"' in page
     # The one renderer, once per width: the same question in each preview

@@ -10,6 +10,10 @@ def archive_answer_errors(data: dict) -> list[str]:
     paper may have gaps (the impact table reports them as "non renseigné").
     """
     errors = []
+    for questionnaire, version in (data["stage"].get("versions") or {}).items():
+        if get_definition(questionnaire, version) is None:
+            errors.append(f"stage.versions.{questionnaire} : {questionnaire} version {version} "
+                          "inconnue de ce service.")
     for i, response, questions, _, problems in _checked_answers(data):
         if questions is None:
             errors.append(f"responses[{i}].version : {response['questionnaire']} version "

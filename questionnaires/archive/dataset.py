@@ -17,17 +17,6 @@ from questionnaires.impact.tallies import TEXT_TYPES, definitions
 from questionnaires.models import Participant, Referent, Response, Slot, Stage, Venue, period_rank
 from questionnaires.models.values import PERIODS, SLOT_KINDS
 
-#: Figure roles of grilles.md: in v1 a role is its question's id. Issue 12's `figure:` on each
-#: question replaces this list once definitions carry it.
-V1_ROLES = {
-    "bilan-individuel": {"satisfaction_globale", "experience_groupe", "demarche_active",
-                         "obj_possibles", "obj_competences", "obj_remobilisation", "obj_confiance",
-                         "obj_territoire", "isolement_rompu", "projet_plus_precis", "orientation",
-                         "temoignage", "consentement_publication"},
-    "suivi-referent": {"situation", "apport_stage", "confiance_observee", "mobilite_observee",
-                       "nouvelles_methodes", "participer_prochain"},
-    "bilan-collectif": {"points_forts", "ambiance", "activites_plebiscitees", "paroles"},
-}
 CODEBOOK_HEADER = ["questionnaire", "version", "section", "partie", "question_id", "role", "type",
                    "obligatoire", "condition", "libellé", "valeur", "libellé_valeur"]
 PARTS = {"participant": "A (par participant·e)", "referent": "B (par référent·e)"}
@@ -38,8 +27,8 @@ FIXED = ["reponse_id", "stage_id", "stage", "theme", "debut", "questionnaire", "
 
 
 def role_of(questionnaire: str, question) -> str:
-    return getattr(question, "figure", None) or (
-        question.id if question.id in V1_ROLES.get(questionnaire, ()) else "")
+    """The figure role a question carries in its version (grilles.md), or ""."""
+    return question.figure or ""
 
 
 def _choices(question) -> list[tuple[str, str]]:

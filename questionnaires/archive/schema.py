@@ -36,6 +36,8 @@ STAGE = {
     "title": ("text", True, 200), "theme": ("text", True, 80), "start": ("date", True, None),
     "end": ("date", True, None), "territory": ("text", False, 120),
     "capacity": ("int", False, CAPACITY_RANGE), "followup_months": ("int", False, FOLLOWUP_MONTHS_RANGE),
+    # The versions the stage chose (issue 12); absent: the versions its answers use
+    "versions": ("versions", False, None),
 }
 LISTS = {
     "venues": {"name": ("text", True, 160), "city": ("text", False, 120),
@@ -187,6 +189,12 @@ def _check_value(kind: str, extra, value, keys: dict) -> str | None:
         # Only strings are looked up: a list or an object cannot be a dict key (TypeError).
         return None if isinstance(value, str) and value in extra else \
             f"valeur « {value} » inconnue (valeurs possibles : {', '.join(extra)})."
+    if kind == "versions":
+        good = isinstance(value, dict) and all(
+            k in QUESTIONNAIRES and isinstance(v, int) and not isinstance(v, bool)
+            and 1 <= v <= 999 for k, v in value.items())
+        return None if good else ("un objet { questionnaire: version } est attendu "
+                                  f"(questionnaires : {', '.join(QUESTIONNAIRES)}).")
     if kind == "int":
         low, high = extra
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:

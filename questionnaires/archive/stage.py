@@ -21,11 +21,22 @@ from questionnaires.models import (
     Slot,
     Stage,
     StageFunder,
+    StageQuestionnaire,
     StageText,
     Structure,
     Venue,
 )
 from questionnaires.models.report import TEXT_KEYS
+from questionnaires.models.values import QUESTIONNAIRES
+
+
+def _chosen_versions(stage: Stage) -> dict:
+    """{"versions": {questionnaire: version}} when the team chose versions for the stage."""
+    rows = db.session.scalars(select(StageQuestionnaire).where(
+        StageQuestionnaire.stage_id == stage.id)).all()
+    order = list(QUESTIONNAIRES)
+    return {"versions": {r.questionnaire: r.version for r in sorted(
+        rows, key=lambda r: order.index(r.questionnaire))}} if rows else {}
 
 
 def _optional(item: dict, **values) -> dict:
@@ -88,6 +99,7 @@ def export_stage(stage: Stage) -> dict:
             "title": stage.title, "theme": stage.theme, "start": stage.start_date.isoformat(),
             "end": stage.end_date.isoformat(), "territory": stage.territory,
             "capacity": stage.capacity, "followup_months": stage.followup_months,
+            **_chosen_versions(stage),
         },
         "venues": [_optional({"key": keys["venue"][v.id], "name": v.name, "city": v.city or None,
                               "kind": v.kind}, address=v.address) for v in venues],
@@ -224,6 +236,9 @@ def import_archive(data) -> Stage:
             assisted_by=referents.get(item.get("assisted_by")),
             answers=answers, submitted_at=submitted,
         ))
+    for questionnaire, version in (stage_data.get("versions") or {}).items():
+        db.session.add(StageQuestionnaire(stage_id=stage.id, questionnaire=questionnaire,
+                                          version=version))
     # The stage's own texts, kept as they were (never copied from another stage)
     for key, body in (data.get("texts") or {}).items():
         db.session.add(StageText(stage=stage, key=key, body=body.strip()))

@@ -13,7 +13,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import func, select
 
-from questionnaires.engine.roles import role_problems
+from questionnaires.engine.roles import by_role, role_problems
 from questionnaires.extensions import db
 from questionnaires.models.questionnaire import QuestionnaireVersion
 
@@ -217,10 +217,13 @@ def _published(questionnaire: str, version: int) -> Definition | None:
     cache = current_app.extensions["questionnaire_definitions"]
     key = (questionnaire, version)
     if key not in cache:
-        data = db.session.scalar(select(QuestionnaireVersion.definition).where(
-            QuestionnaireVersion.questionnaire == questionnaire,
-            QuestionnaireVersion.version == version,
-            QuestionnaireVersion.status == "published"))
+        # No autoflush: a response being built asks for its definition (models/response.py)
+        # before it is complete; published versions are committed anyway.
+        with db.session.no_autoflush:
+            data = db.session.scalar(select(QuestionnaireVersion.definition).where(
+                QuestionnaireVersion.questionnaire == questionnaire,
+                QuestionnaireVersion.version == version,
+                QuestionnaireVersion.status == "published"))
         if data is None:
             return None  # not cached: it may be published later
         cache[key] = parse_definition(data, f"{questionnaire} v{version}")
@@ -229,9 +232,10 @@ def _published(questionnaire: str, version: int) -> Definition | None:
 
 def latest_version(questionnaire: str) -> int | None:
     """The highest published version of a questionnaire (drafts are never served)."""
-    return db.session.scalar(select(func.max(QuestionnaireVersion.version)).where(
-        QuestionnaireVersion.questionnaire == questionnaire,
-        QuestionnaireVersion.status == "published"))
+    with db.session.no_autoflush:
+        return db.session.scalar(select(func.max(QuestionnaireVersion.version)).where(
+            QuestionnaireVersion.questionnaire == questionnaire,
+            QuestionnaireVersion.status == "published"))
 
 
 def all_definitions() -> dict[tuple[str, int], Definition]:
@@ -249,3 +253,11 @@ def get_definition(questionnaire: str, version: int | None = None) -> Definition
         if version is None:
             return None
     return _published(questionnaire, version)
+
+
+def answers_by_role(response) -> dict:
+    """A response's answers keyed by figure role, read through its own version's definition
+    (an unknown version: its ids taken as the v1 roles they were)."""
+    definition = get_definition(response.questionnaire, response.version)
+    answers = response.answers or {}
+    return by_role(definition, answers) if definition is not None else dict(answers)

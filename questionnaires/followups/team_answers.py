@@ -17,6 +17,7 @@ from questionnaires.extensions import db
 from questionnaires.followups.plan import FOLLOWED
 from questionnaires.followups.progress import LOST, QUESTIONNAIRE
 from questionnaires.followups.settings import Settings
+from questionnaires.stages.variants import stage_definition, stage_version
 from questionnaires.models import (
     FollowupInvitation, FollowupMessage, Participant, Referent, Response, Stage, User,
 )
@@ -77,10 +78,11 @@ def team_answer(participant: Participant) -> Response | None:
         Response.referent_id.is_(None)))
 
 
-def questions(response: Response | None) -> list:
-    """Part A questions, in the version the team's answer was given in (else the latest)."""
-    return get_definition(QUESTIONNAIRE, response.version if response else None) \
-        .section_questions("participant")
+def questions(response: Response | None, stage_id: int | None = None) -> list:
+    """Part A questions, in the version the team's answer was given in (else the stage's)."""
+    version = response.version if response else \
+        stage_version(stage_id, QUESTIONNAIRE) if stage_id is not None else None
+    return get_definition(QUESTIONNAIRE, version).section_questions("participant")
 
 
 def news_moment(day: date, s: Settings | None = None) -> datetime:
@@ -118,7 +120,7 @@ def record(stage: Stage, participant: Participant, raw: dict, day: date | None, 
             or participant.anonymised_at is not None:
         return None, {"_form": "Cette personne n'est pas suivie dans ce stage."}
     response = team_answer(participant)
-    asked = questions(response)
+    asked = questions(response, stage.id)
     answers, errors = validate_answers(asked, raw, complete=True)
     if answers.get("situation") == LOST:
         answers = {k: v for k, v in answers.items() if k in KEPT_WHEN_LOST}
@@ -130,7 +132,7 @@ def record(stage: Stage, participant: Participant, raw: dict, day: date | None, 
     if errors:
         return response, errors
     if response is None:
-        definition = get_definition(QUESTIONNAIRE)
+        definition = stage_definition(stage.id, QUESTIONNAIRE)
         response = Response(stage_id=stage.id, participant_id=participant.id, referent_id=None,
                             questionnaire=QUESTIONNAIRE, version=definition.version)
         db.session.add(response)

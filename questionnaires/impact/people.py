@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from questionnaires.engine.definitions import answers_by_role
 from questionnaires.extensions import db
 from questionnaires.impact.figures import participant_flags
 from questionnaires.models import Participant, Referent, Response, Stage
@@ -98,14 +99,21 @@ def people_behind(stage: Stage, key: str, dialect: str):
 
 
 def testimonials(stage: Stage) -> list[tuple[str, str]]:
-    """(first name, text) of the testimonials whose authors agreed to publication."""
-    consent = Response.answers["consentement_publication"].as_boolean()
-    text = Response.answers["temoignage"].as_string()
+    """(first name, text) of the testimonials whose authors agreed to publication.
+
+    Read by role in each response's own version: a stage may hold bilans of several versions.
+    """
     rows = db.session.execute(
-        select(Participant.first_name, text)
+        select(Participant.first_name, Response)
         .join(Participant, Participant.id == Response.participant_id)
         .where(Response.stage_id == stage.id, Response.questionnaire == "bilan-individuel",
-               Response.submitted_at.isnot(None), consent.is_(True), text.isnot(None),
-               Participant.status != "desiste")
-        .order_by(Participant.first_name))
-    return [(name, quote) for name, quote in rows if quote and quote.strip()]
+               Response.submitted_at.isnot(None), Participant.status != "desiste")
+        .order_by(Participant.first_name, Participant.id))
+    found = []
+    for name, response in rows:
+        answers = answers_by_role(response)
+        quote = answers.get("temoignage")
+        if answers.get("consentement_publication") is True and isinstance(quote, str) \
+                and quote.strip():
+            found.append((name, quote))
+    return found

@@ -4,7 +4,8 @@ One aggregate unnests the answers in SQL (a JSON object per response, lists unne
 number of queries does not grow with stages or responses: values per (questionnaire, version,
 question, value), the respondents per question, the responses per questionnaire. Restricted to
 submitted responses of enrolled participants (and to the team's and referents' own ones).
-Questions with the same id, type and choices in several versions are added up; otherwise each
+Questions with the same id, type and choices in several versions are added up, and so are the
+questions carrying the same figure role (renamed or given more choices); otherwise each
 version is shown apart. Across stages, activities (slots of each stage's programme) are
 counted by kind of slot.
 """
@@ -169,7 +170,9 @@ def _merge(questions, counts, answered, asked, activity_labels) -> list[Tally]:
     """One tally per question, versions with the same type and choices added up."""
     merged: dict = {}
     for (qid, version, key), (question, scope) in sorted(questions.items()):
-        signature = (qid, key, question.type, tuple(str(c.value) for c in question.choices))
+        # A figure role is one question whatever its id or added choices in each version
+        signature = (qid, "role", question.figure, question.type) if question.figure else \
+            (qid, key, question.type, tuple(str(c.value) for c in question.choices))
         tally = merged.get(signature)
         if tally is None:
             tally = merged[signature] = Tally(qid, [], question, scope)

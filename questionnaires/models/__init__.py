@@ -23,11 +23,12 @@ from questionnaires.models.stage import (
     slot_professionals,
 )
 from questionnaires.models.user import LoginThrottle, User
+from questionnaires.models.variant import StageQuestionnaire
 
 __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "MailAttempt",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "QuestionnaireVersion", "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageFunder", "StageText", "Structure",
+    "QuestionnaireVersion", "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
     "slot_professionals",
 ]

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String, event,
 )
+from flask import has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaires.extensions import db
@@ -13,6 +14,8 @@ from questionnaires.models.stage import Stage
 from questionnaires.models.types import UTCDateTime
 from questionnaires.models.user import User
 from questionnaires.clock import utcnow
+from questionnaires.engine.definitions import get_definition
+from questionnaires.engine.roles import by_role
 from questionnaires.models.values import QUESTIONNAIRES, sql_in
 
 
@@ -154,7 +157,9 @@ class Response(db.Model):
         return self.submitted_at is not None
 
 
-#: Question id (v1 role) → type of its fact column (int, str, or list: a multiple choice)
+#: Figure role (grilles.md) → type of its fact column (int, str, or list: a multiple choice).
+#: A column is named after its role (fact_<role>) and filled from whichever question carries
+#: that role in the response's version: in v1 the role is the question's id.
 FACTS = {
     "satisfaction_globale": int, "experience_groupe": str, "demarche_active": str,
     "isolement_rompu": str, "projet_plus_precis": str, "obj_possibles": int,
@@ -174,21 +179,51 @@ def list_fact(value) -> str | None:
     return text if len(text) <= LIST_FACT_LENGTH else None
 
 
-def facts_of(answers: dict | None) -> dict:
-    """The fact columns for these answers (wrongly typed values are left out, not guessed)."""
+def facts_of(answers: dict | None, definition=None) -> dict:
+    """The fact columns for these answers, read by role through `definition` (the response's
+    version; without one, roles are the v1 ids). Wrongly typed values are left out, not guessed.
+    """
+    answers = answers or {}
+    if definition is not None:
+        answers = by_role(definition, answers)
     facts = {}
-    for question_id, kind in FACTS.items():
-        value = (answers or {}).get(question_id)
+    for role, kind in FACTS.items():
+        value = answers.get(role)
         if kind is list:
-            facts[f"fact_{question_id}"] = list_fact(value)
+            facts[f"fact_{role}"] = list_fact(value)
             continue
         ok = isinstance(value, kind) and not isinstance(value, bool)
-        facts[f"fact_{question_id}"] = value if ok else None
+        facts[f"fact_{role}"] = value if ok else None
     return facts
+
+
+def definition_for(questionnaire: str | None, version: int | None):
+    """The definition a response follows, or None (no app, or a version unknown here)."""
+    if questionnaire is None or not has_app_context():
+        return None
+    return get_definition(questionnaire, version or 1)
+
+
+def _refresh_facts(target: Response, answers, questionnaire, version) -> None:
+    for column, fact in facts_of(answers, definition_for(questionnaire, version)).items():
+        setattr(target, column, fact)
 
 
 @event.listens_for(Response.answers, "set")
 def _copy_facts(target: Response, value, oldvalue, initiator) -> None:
     """Keep the fact columns equal to the answers, whoever sets them."""
-    for column, fact in facts_of(value).items():
-        setattr(target, column, fact)
+    _refresh_facts(target, value, target.questionnaire, target.version)
+
+
+@event.listens_for(Response.version, "set")
+def _version_changed(target: Response, value, oldvalue, initiator) -> None:
+    """Another version may put a role on another question (or the version came after the
+    answers in a constructor's arguments)."""
+    if target.answers is not None:
+        _refresh_facts(target, target.answers, target.questionnaire, value)
+
+
+@event.listens_for(Response.questionnaire, "set")
+def _questionnaire_changed(target: Response, value, oldvalue, initiator) -> None:
+    if target.answers is not None:
+        _refresh_facts(target, target.answers, value, target.version)

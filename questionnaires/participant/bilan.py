@@ -14,6 +14,7 @@ from questionnaires.models import Participant, Response, Stage
 from questionnaires.clock import utcnow
 from questionnaires.models.response import facts_of
 from questionnaires.stages.programme import activity_choices
+from questionnaires.stages.variants import stage_definition
 from questionnaires import tokens
 
 QUESTIONNAIRE = "bilan-individuel"
@@ -135,7 +136,8 @@ def draft_for(participant: Participant) -> Response:
     response = response_of(participant)
     if response is not None:
         return response
-    definition = get_definition(QUESTIONNAIRE)
+    # A new bilan follows the version the stage chose (stages/variants.py)
+    definition = stage_definition(participant.stage_id, QUESTIONNAIRE)
     response = Response(stage_id=participant.stage_id, participant=participant,
                         questionnaire=QUESTIONNAIRE, version=definition.version, answers={})
     db.session.add(response)
@@ -202,7 +204,7 @@ def autosave(response: Response, raw: dict, definition: Definition) -> dict:
     merged, errors = checked_answers(response, raw, definition=definition)
     if merged != (response.answers or {}):
         db.session.execute(_WRITE_ANSWERS, {"response_id": response.id, "answers": merged,
-                                            **facts_of(merged)})
+                                            **facts_of(merged, definition)})
     return errors
 
 

@@ -100,6 +100,8 @@ TEAM_RULES = {
     "team.questionnaire_new": Rule("questionnaire", post=None),
     "team.questionnaire_edit": Rule("questionnaire"),
     "team.questionnaire_publish": Rule("questionnaire", post=None),
+    # Recorded by the view itself, with the versions and what became of the answers
+    "team.stage_questionnaires": Rule("questionnaire", post=None),
 }
 
 #: View arguments that name the target, most specific first (the stage has its own column)

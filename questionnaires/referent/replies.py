@@ -15,9 +15,10 @@ from questionnaires.engine.answers import MULTIPLE, merge, validate_answers
 from questionnaires.engine.definitions import get_definition
 from questionnaires.extensions import db
 from questionnaires.followups.plan import is_expired
-from questionnaires.followups.progress import LOST, PURPOSE, QUESTIONNAIRE, responses_by_participant, definition
+from questionnaires.followups.progress import LOST, PURPOSE, QUESTIONNAIRE, responses_by_participant
 from questionnaires.followups.settings import Settings
 from questionnaires.models import FollowupHandover, FollowupInvitation, Participant, Response
+from questionnaires.stages.variants import stage_version
 
 #: What a referent who lost sight of someone can still tell; the observations are dropped
 #: (and hidden on the page as soon as "perdu de vue" is chosen)
@@ -68,7 +69,8 @@ def _draft(invitation: FollowupInvitation, participant: Participant | None) -> R
         return found
     response = Response(stage_id=invitation.stage_id, referent_id=invitation.referent_id,
                         participant_id=participant.id if participant else None,
-                        questionnaire=QUESTIONNAIRE, version=definition().version, answers={})
+                        questionnaire=QUESTIONNAIRE,
+                        version=stage_version(invitation.stage_id, QUESTIONNAIRE), answers={})
     db.session.add(response)
     try:
         db.session.flush()
@@ -78,9 +80,14 @@ def _draft(invitation: FollowupInvitation, participant: Participant | None) -> R
     return response
 
 
-def questions(response_or_none, participant) -> list:
-    """Part A questions for a participant, part B ones otherwise (in the response's version)."""
-    version = response_or_none.version if response_or_none is not None else None
+def questions(response_or_none, participant, stage_id: int | None = None) -> list:
+    """Part A questions for a participant, part B ones otherwise: in the response's version,
+    else in the version the stage chose (`stage_id`, or the participant's stage)."""
+    if response_or_none is not None:
+        version = response_or_none.version
+    else:
+        stage = stage_id if stage_id is not None else getattr(participant, "stage_id", None)
+        version = stage_version(stage, QUESTIONNAIRE) if stage is not None else None
     return get_definition(QUESTIONNAIRE, version).section_questions(
         "participant" if participant is not None else "referent")
 

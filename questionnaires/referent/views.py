@@ -9,6 +9,7 @@ never showed refuses the whole request and stores nothing.
 """
 import re
 from datetime import timedelta
+from functools import partial
 
 from flask import (
     Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
@@ -115,7 +116,7 @@ def page(token: str):
         if _worth_saving(raw, card.response):
             errors[pid] = replies.save(invitation, card.participant, raw)
     part_b = progress.part_b(invitation)
-    raw_b = read_answers(replies.questions(part_b, None), request.form, "b-", partial=True)
+    raw_b = read_answers(replies.questions(part_b, None, invitation.stage_id), request.form, "b-", partial=True)
     if _worth_saving(raw_b, part_b):
         errors["b"] = replies.save(invitation, None, raw_b)
     db.session.commit()
@@ -197,7 +198,7 @@ def _render(invitation, token: str, errors: dict, editing: str = "", current: st
     return render_template(
         "referent/page.html", invitation=invitation, stage=invitation.stage, token=token,
         cards=cards, part_b=part_b, errors=errors, editing=editing_ids, current=current,
-        questions=replies.questions, on_page=replies.on_page, label=replies.label,
+        questions=partial(replies.questions, stage_id=invitation.stage_id), on_page=replies.on_page, label=replies.label,
         is_shown=is_shown, hidden_when_lost=replies.hidden_when_lost, lost=progress.LOST,
         shown=replies.shown_token(invitation, [c.participant.id for c in cards]),
         deadline=link_expires_on(invitation, Settings.current(), utcnow()),

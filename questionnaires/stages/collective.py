@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from questionnaires.engine.answers import merge, validate_answers
 from questionnaires.engine.definitions import Definition, get_definition
+from questionnaires.stages.variants import stage_definition
 from questionnaires.extensions import db
 from questionnaires.models import Response, Stage
 
@@ -21,10 +22,14 @@ def response_of(stage: Stage) -> Response | None:
         Response.stage_id == stage.id, Response.questionnaire == QUESTIONNAIRE))
 
 
-def definition_of(response: Response | None) -> Definition:
-    """The definition the bilan was started with (an older version stays readable), or the
-    latest one for a bilan not started yet."""
-    return get_definition(QUESTIONNAIRE, response.version if response else None)
+def definition_of(response: Response | None, stage: Stage | None = None) -> Definition:
+    """The definition the bilan was started with (an older version stays readable), or, for a
+    bilan not started yet, the stage's chosen version (the latest without a stage)."""
+    if response is not None:
+        return get_definition(QUESTIONNAIRE, response.version)
+    if stage is not None:
+        return stage_definition(stage.id, QUESTIONNAIRE)
+    return get_definition(QUESTIONNAIRE)
 
 
 def save(stage: Stage, response: Response | None, raw: dict, activity_keys, *, final: bool,
@@ -35,7 +40,7 @@ def save(stage: Stage, response: Response | None, raw: dict, activity_keys, *, f
     bilan validated (at `now`, the first time only). With any error nothing changes and the
     response is returned as it was (None if the bilan was not started). The caller commits.
     """
-    definition = definition_of(response)
+    definition = definition_of(response, stage)
     answers, errors = validate_answers(definition.section_questions(), raw, activity_keys,
                                        complete=final)
     if errors:

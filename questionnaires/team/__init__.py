@@ -21,6 +21,7 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     stages,
     team_followup,
     today,
+    variants,
     week,
 )
 from questionnaires.team.blueprint import bp  # noqa: F401  (what create_app registers)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from questionnaires import clock
 from questionnaires.participant import bilan
-from questionnaires.engine.definitions import get_definition
+from questionnaires.stages.variants import stage_definition
 from questionnaires.engine.answers import read_answers, redisplayed
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Referent, Response
@@ -57,7 +57,8 @@ def bilan_view(stage_id: int, participant_id: int):
     stage = stage_or_404(stage_id)
     participant = in_stage_or_404(Participant, participant_id, stage)
     response = bilan.response_of(participant)
-    definition = bilan.definition_of(response) if response else get_definition(bilan.QUESTIONNAIRE)
+    definition = bilan.definition_of(response) if response else \
+        stage_definition(stage.id, bilan.QUESTIONNAIRE)
     referents = db.session.scalars(select(Referent).order_by(Referent.name)).all()
     return render_template(
         "team/bilan_view.html", stage=stage, participant=participant, response=response,
@@ -119,7 +120,7 @@ def collective(stage_id: int):
     """The collective bilan, filled by the team at the end-of-stage group session."""
     stage = stage_or_404(stage_id)
     response = collective_bilan.response_of(stage)
-    definition = collective_bilan.definition_of(response)
+    definition = collective_bilan.definition_of(response, stage)
     questions, choices = definition.section_questions(), activity_choices(stage)
     form = ConfirmForm()  # the CSRF token only: the questions are written by render_question
     displayed, errors = (response.answers if response else {}), {}

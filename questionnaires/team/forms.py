@@ -199,3 +199,14 @@ class ErasureForm(FrenchForm):
         if field.data.strip().casefold() != self.expected.strip().casefold():
             raise ValidationError(f"Le prénom recopié ne correspond pas : écrivez « "
                                   f"{self.expected} » pour confirmer, ou annulez.")
+
+
+class VariantForm(FrenchForm):
+    """The version of one questionnaire a stage uses; `mode` says what happens to the answers
+    already given in another version (asked only when there are some)."""
+    questionnaire = SelectField("Questionnaire", choices=_choices(values.QUESTIONNAIRES))
+    version = IntegerField("Version", validators=[InputRequired("Choisissez une version.")])
+    mode = SelectField("Réponses déjà données", default="", choices=[
+        SelectChoice("", "Pas encore choisi"),
+        SelectChoice("convertir", "Les convertir vers cette version"),
+        SelectChoice("garder", "Les garder sur leur version")])

@@ -12,9 +12,10 @@ from questionnaires.designer.validation import Problem
 from questionnaires.engine.definitions import DefinitionError, parse_definition
 from questionnaires.engine.roles import roles_of
 from questionnaires.extensions import db
-from questionnaires.models import Response
+from questionnaires.models import Response, Stage
 from questionnaires.models.questionnaire import VERSION_STATUSES
 from questionnaires.models.values import QUESTIONNAIRES
+from questionnaires.stages.variants import stage_versions
 from questionnaires.team.blueprint import bp
 from questionnaires.web.forms import FrenchForm
 
@@ -37,6 +38,15 @@ def _answered() -> dict[tuple[str, int], int]:
     return {(qid, version): count for qid, version, count in rows}
 
 
+def _stages_by_version() -> dict[tuple[str, int], list[Stage]]:
+    """Which stages open each version (stages/variants.py: chosen, else used, else latest)."""
+    found: dict[tuple[str, int], list[Stage]] = {}
+    for stage in db.session.scalars(select(Stage).order_by(Stage.start_date.desc())):
+        for questionnaire, version in stage_versions(stage).items():
+            found.setdefault((questionnaire, version), []).append(stage)
+    return found
+
+
 @bp.route("/questionnaires")
 def questionnaires():
     """Every questionnaire with its versions, their state and the answers they hold."""
@@ -44,6 +54,7 @@ def questionnaires():
     for row in store.versions():
         grouped.setdefault(row.questionnaire, []).append(row)
     return render_template("team/questionnaires.html", grouped=grouped, answered=_answered(),
+                           stages=_stages_by_version(),
                            names=QUESTIONNAIRES, statuses=VERSION_STATUSES, form=CsrfOnly())
 
 

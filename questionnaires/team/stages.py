@@ -14,7 +14,9 @@ from questionnaires.stages.overview import next_step, overviews
 from questionnaires.extensions import db
 from questionnaires.models import Participant, Stage
 from questionnaires.team.blueprint import bp
+from questionnaires.stages.variants import start_with_previous
 from questionnaires.team.forms import ConfirmForm, StageForm
+from questionnaires.team.variants import variant_rows
 from questionnaires.team.lookup import stage_or_404
 from questionnaires.stages.programme import programme_grid
 
@@ -49,6 +51,8 @@ def stage_new():
         db.session.flush()
         # The report's texts start from the previous stage of the theme, marked "à relire"
         source = copy_previous(stage, clock.utcnow())
+        # ... and the questionnaires' versions too (stages/variants.py)
+        start_with_previous(stage, clock.utcnow())
         db.session.commit()
         flash("Stage créé. Remplissez maintenant son programme."
               + (f" Les textes du rapport sont repris de « {source.title} », à relire."
@@ -68,6 +72,7 @@ def stage(stage_id: int):
         now_slot=slot_of_the_moment(stage.slots, clock.utcnow(),
                                     ZoneInfo(current_app.config["TIMEZONE"])) if live else None,
         overview=overviews([stage])[stage.id], today=clock.today(), next_step=next_step,
+        variants=variant_rows(stage),
     )
 
 

@@ -24,7 +24,7 @@ def team_followup(stage_id: int, participant_id: int):
     stage = stage_or_404(stage_id)
     participant = in_stage_or_404(Participant, participant_id, stage)
     response = team_answers.team_answer(participant)
-    questions = team_answers.questions(response)
+    questions = team_answers.questions(response, stage.id)
     form = NewsForm()
     displayed, errors = (response.answers if response else {}), {}
     if request.method == "GET" and response is not None:

@@ -29,14 +29,37 @@ def add_version(app, data: dict) -> Definition:
         return get_definition(outcome.row.questionnaire, outcome.row.version)
 
 
-def renamed(data: dict, version: int, prefix: str = "v2_") -> dict:
-    """A new version of `data` where EVERY question id changes (and conditions follow)."""
+def renamed(data: dict, version: int, prefix: str = "v2_", only_roles: bool = False) -> dict:
+    """A new version of `data` where EVERY question id changes (or, `only_roles`, every id of
+    a question carrying a figure role), conditions following."""
     data = copy.deepcopy(data)
     data["version"] = version
-    ids = {q["id"]: prefix + q["id"] for s in data["sections"] for q in s["questions"]}
+    ids = {q["id"]: prefix + q["id"] if "figure" in q or not only_roles else q["id"]
+           for s in data["sections"] for q in s["questions"]}
     for section in data["sections"]:
         for question in section["questions"]:
             question["id"] = ids[question["id"]]
             if "shown_if" in question:
                 question["shown_if"]["question"] = ids[question["shown_if"]["question"]]
+    return data
+
+
+def rewritten(questionnaire: str, version: int = 2, only_roles: bool = False) -> dict:
+    """From v1: every id renamed (`only_roles`: those of the figure questions), every label
+    reworded, sections and their questions in another order (conditions still after the
+    question they read), and an unrelated question added."""
+    data = renamed(shipped(questionnaire), version, prefix="n2_", only_roles=only_roles)
+    data["sections"].reverse()
+    for section in data["sections"]:
+        section["title"] = f"Autrement dit : {section['title']}"
+        for question in section["questions"]:
+            question["label"] = f"Reformulé : {question['label']}"
+        # Move the first question to the end when no condition reads it
+        first = section["questions"][0]["id"]
+        if len(section["questions"]) > 1 and not any(
+                q.get("shown_if", {}).get("question") == first for q in section["questions"]):
+            section["questions"].append(section["questions"].pop(0))
+    data["sections"][0]["questions"].insert(0, {
+        "id": "n2_repas", "type": "echelle4", "label": "Les repas vous ont plu ?",
+        "required": False})
     return data

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 
 from questionnaires.clock import DAYS, MONTHS
+from questionnaires.engine.definitions import answers_by_role
 from questionnaires.extensions import db
 from questionnaires.impact.charts import Chart, stage_charts
 from questionnaires.impact.figures import OBJECTIVES, StageFigures, stage_table
@@ -198,14 +199,16 @@ def _collective(stage: Stage) -> list:
     response = collective.response_of(stage)
     if response is None or response.submitted_at is None:
         return [Note("Le bilan collectif n'a pas encore été validé.")]
-    answers = response.answers or {}
+    # Figure roles through the response's version; "points_ameliorer" carries no role: its id
+    answers = {**(response.answers or {}), **answers_by_role(response)}
     titles = {slot.key: slot.title for slot in stage.slots}
     blocks: list = []
     for key, title in (("points_forts", "Ce que le groupe a le plus apprécié"),
                        ("points_ameliorer", "Ce que le groupe changerait")):
-        if answers.get(key):
+        if isinstance(answers.get(key), str) and answers[key]:
             blocks += [Heading(title, 2), *_text_blocks(answers[key])]
-    acclaimed = [titles[key] for key in answers.get("activites_plebiscitees") or [] if key in titles]
+    acclaimed = [titles[key] for key in answers.get("activites_plebiscitees") or []
+                 if isinstance(key, str) and key in titles]
     if acclaimed:
         blocks += [Heading("Les activités plébiscitées", 2),
                    Bullets([[Run(title)] for title in acclaimed])]
