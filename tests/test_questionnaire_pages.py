@@ -61,7 +61,10 @@ def test_a_draft_edited_by_small_forms_then_published(team, demo):
                  type="texte_court",
                  shown_if="talents::cuisiner_pour_le_groupe").status_code == 302
     # Sections: add, rename, move up, remove
-    assert _edit(team, app, action="section_add", title="Vide pour l'instant").status_code == 302
+    assert _edit(team, app, action="section_add", title="Vide pour\x00 l'instant").status_code == 302
+    with app.app_context():
+        added = store.find("bilan-individuel", 2).definition["sections"][-1]
+    assert (added["id"], added["title"]) == ("vide_pour_l_instant", "Vide pour l'instant")
     assert _edit(team, app, action="section_rename", section=5, title="Encore vide").status_code == 302
     assert _edit(team, app, action="section_up", section=5).status_code == 302
     with app.app_context():

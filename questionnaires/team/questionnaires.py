@@ -18,6 +18,7 @@ from questionnaires.models.values import QUESTIONNAIRES
 from questionnaires.stages.variants import stage_versions
 from questionnaires.team.blueprint import bp
 from questionnaires.web.forms import FrenchForm
+from questionnaires.web.forms import without_control_characters as clean
 
 
 class CsrfOnly(FrenchForm):
@@ -112,8 +113,10 @@ def questionnaire_version(questionnaire: str, version: int):
 
 
 def _form() -> dict:
-    """The posted fields: lists for the multiple ones, text elsewhere."""
-    return {key: (request.form.getlist(key) if key == "shown_if" else request.form.get(key))
+    """The posted fields without control characters: lists for the multiple ones, text
+    elsewhere."""
+    return {key: ([clean(v) for v in request.form.getlist(key)] if key == "shown_if"
+                  else clean(request.form.get(key)))
             for key in request.form}
 
 
