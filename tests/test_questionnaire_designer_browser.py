@@ -90,3 +90,35 @@ def test_a_v2_made_in_the_pages_then_published(tab, site, demo, auth, shots, scr
     assert fieldset(tab, "satisfaction_globale").locator("legend").inner_text().startswith(
         "La semaine vous a plu ?")
     shots.take(tab, "4-tablet-on-v2")
+
+
+def test_the_draft_editor_with_a_fault_shown_has_no_serious_violation(chromium, site, demo, auth):
+    """axe-core on the editor of a draft, a fault shown next to its field (the published
+    pages are in test_accessibility_browser.py's sweep of every team page)."""
+    from tests.support.axe import blocking
+    from tests.support.browser import SCREENS, TIMEOUT_MS
+
+    auth.create()
+    with demo.app_context():
+        store.new_draft("suivi-referent", None)
+    context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True,
+                                   **SCREENS["laptop-1280x800"])
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/connexion")
+        page.fill("#email", "camille@example.org")
+        page.fill("#password", "mot-de-passe-1")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{site}/equipe/stages")
+        page.goto(f"{site}/equipe/questionnaires/suivi-referent/v2")
+        page.locator("#s0q1 summary").click()
+        page.fill("#s0q1-label", "")
+        page.locator("#s0q1").get_by_role("button", name="Enregistrer la question").click()
+        page.wait_for_load_state()
+        assert page.locator("#s0q1-label-error").inner_text() == "l'intitulé est vide."
+        assert page.locator("#s0q1").get_attribute("open") is not None
+        problems = blocking(page, "/equipe/questionnaires/suivi-referent/v2")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
