@@ -9,7 +9,7 @@ from tests.support.forms import csrf_token, post_form
 ARGS = {"stage_id": 1, "day_iso": "2021-11-22", "period": "matin", "participant_id": 1,
         "professional_id": 1, "venue_id": 1, "structure_id": 1, "referent_id": 1,
         "table": "impact", "key": "qpv", "extension": "csv", "invitation_id": 1,
-        "action": "renvoyer"}
+        "action": "renvoyer", "questionnaire": "bilan-individuel", "version": 1}
 
 
 #: Team pages only admins may open (access.admin_required): a team member gets a 403
