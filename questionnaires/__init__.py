@@ -14,6 +14,7 @@ from questionnaires.archive.commands import backup, stage
 from questionnaires.auth.commands import links, users
 from questionnaires.auth.views import bp as auth_bp
 from questionnaires.demo.commands import demo
+from questionnaires.designer.commands import questionnaires as questionnaires_commands
 from questionnaires.engine import definitions
 from questionnaires.extensions import csrf, db, login_manager, migrate
 # Not bound as `mail`: that name is the module questionnaires/mail.py (render and send).
@@ -80,7 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jinja.register(app)
     assets.init_app(app)
     for group in (impact, report, users, stage, demo, followups, scheduler_commands, links,
-                  backup, privacy, pmsmp):
+                  backup, privacy, pmsmp, questionnaires_commands):
         app.cli.add_command(group)
     scheduler.init_app(app)
     return app

@@ -100,6 +100,11 @@ EXPECTED = {
     "GET /suivi/<token>/merci": REFERENT_LINK,
     # The team
     "GET /equipe/stages": TEAM,
+    "GET /equipe/questionnaires": TEAM,
+    "POST /equipe/questionnaires/<questionnaire>/nouvelle-version": TEAM,
+    "GET /equipe/questionnaires/<questionnaire>/v<int:version>": TEAM,
+    "POST /equipe/questionnaires/<questionnaire>/v<int:version>/modifier": TEAM,
+    "POST /equipe/questionnaires/<questionnaire>/v<int:version>/publier": TEAM,
     "GET /equipe/stages/nouveau": TEAM,
     "POST /equipe/stages/nouveau": TEAM,
     "GET /equipe/stages/importer": TEAM,

@@ -175,21 +175,20 @@ def test_unreadable_yaml_and_misnamed_file(tmp_path):
         load_definitions(directory)
 
 
-def test_a_version_2_is_a_new_file_and_version_1_answers_stay_readable(tmp_path, demo, auth):
-    """Version 2 renames a label, adds a question and drops `talents_autres`."""
-    directory = _copy_definitions(tmp_path)
-    data = yaml.safe_load((directory / "bilan-individuel.v1.yaml").read_text(encoding="utf-8"))
+def test_a_version_2_is_a_new_version_and_version_1_answers_stay_readable(demo, auth):
+    """Version 2 (added to the database, the source of truth) renames a label, adds a question
+    and drops `talents_autres`."""
+    data = yaml.safe_load((DEFINITIONS_DIR / "bilan-individuel.v1.yaml").read_text(encoding="utf-8"))
     data["version"] = 2
     data["sections"][0]["questions"][0]["label"] = "La semaine vous a-t-elle plu ?"
     data["sections"][2]["questions"] = [data["sections"][2]["questions"][0]]
     data["sections"][0]["questions"].append(
         {"id": "repas", "type": "oui_non_nsp", "label": "Les repas partagés vous ont plu ?",
          "required": True})
-    (directory / "bilan-individuel.v2.yaml").write_text(
-        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
-                      demo.config["SQLALCHEMY_DATABASE_URI"], "DEFINITIONS_DIR": str(directory)})
+    app = demo
+    from questionnaires.designer.store import add_published
+    with app.app_context():
+        assert add_published(data).ok
     from questionnaires.engine.definitions import get_definition
     from questionnaires.extensions import db
     with app.app_context():
@@ -210,7 +209,7 @@ def test_a_version_2_is_a_new_file_and_version_1_answers_stay_readable(tmp_path,
         assert "repas" in errors
 
     client = app.test_client()
-    auth.login(client=client)  # the account goes into the database both apps share
+    auth.login(client=client)
     page = client.get(f"/equipe/stages/1/bilans/{old.participant_id}").get_data(as_text=True)
     assert "version 1" in page
     assert "Dans l&#39;ensemble, la semaine vous a plu ?" in page

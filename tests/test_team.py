@@ -10,7 +10,8 @@ ARGS = {"stage_id": 1, "day_iso": "2021-11-22", "period": "matin", "participant_
         "professional_id": 1, "venue_id": 1, "structure_id": 1, "referent_id": 1,
         "table": "impact", "key": "qpv", "extension": "csv", "invitation_id": 1,
         "action": "renvoyer", "candidate_id": 1, "step": "entretien",
-        "theme": "accueil-billetterie", "kind": "suivi_invitation"}
+        "theme": "accueil-billetterie", "kind": "suivi_invitation",
+        "questionnaire": "bilan-individuel", "version": 1}
 
 
 #: Team pages only admins may open (access.admin_required): a team member gets a 403

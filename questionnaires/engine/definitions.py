@@ -1,8 +1,9 @@
-"""Questionnaires as data: the definitions, loaded and checked once.
+"""Questionnaires as data: the definitions, checked, and read from the database.
 
-Definitions are YAML files in `definitions/`, one per questionnaire id and version
-(`bilan-individuel.v1.yaml`). They are read and checked once, at start-up; a broken file
-stops the app with a message naming the file and the field.
+The shipped YAML files in `definitions/` (`bilan-individuel.v1.yaml`) are checked at start-up
+(a broken file stops the app with a message naming the file and the field) and seed a fresh
+database. After that the database (models/questionnaire.py, designer/) is the source of truth:
+`get_definition` serves published versions only, each parsed once per app.
 """
 import re
 from dataclasses import dataclass, field
@@ -10,8 +11,11 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from sqlalchemy import func, select
 
 from questionnaires.engine.roles import by_role, role_problems
+from questionnaires.extensions import db
+from questionnaires.models.questionnaire import QuestionnaireVersion
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 
@@ -121,7 +125,11 @@ def _load_file(path: Path) -> Definition:
 
 
 def parse_definition(data, where: str = "définition") -> Definition:
-    """A definition from its parsed YAML/JSON form, checked; errors name `where` and the field."""
+    """A definition from the YAML format's dict (a file, the database's JSON), checked.
+
+    The first fault raises DefinitionError naming `where` and the field; designer/validation.py
+    lists every fault with its place for the team's pages.
+    """
     _require_keys(data, {"id", "version", "title", "sections"}, {"intro"}, where)
     if not isinstance(data["id"], str) or not ID.match(data["id"]):
         raise DefinitionError(f"{where} : id « {data['id']} » invalide.")
@@ -208,21 +216,56 @@ def _question(data, where: str) -> Question:
                     data.get("help"), choices, shown_if, nsp, figure)
 
 
-# The registry, read once per app -------------------------------------------------------------
+# The registry: the database, read once per version ----------------------------------------
 
 def init_app(app) -> None:
-    """Load and check every definition at start-up (a broken file stops the app)."""
-    app.extensions["questionnaire_definitions"] = load_definitions(
-        Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR))
+    """Check the shipped files at start-up (a broken one stops the app): they seed a fresh
+    database (models/questionnaire.py). After that the database is the source of truth."""
+    load_definitions(Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR))
+    app.extensions["questionnaire_definitions"] = {}
+
+
+def _published(questionnaire: str, version: int) -> Definition | None:
+    """A published version, parsed once per app: a published version never changes."""
+    cache = current_app.extensions["questionnaire_definitions"]
+    key = (questionnaire, version)
+    if key not in cache:
+        # No autoflush: a response being built asks for its definition (models/response.py)
+        # before it is complete; published versions are committed anyway.
+        with db.session.no_autoflush:
+            data = db.session.scalar(select(QuestionnaireVersion.definition).where(
+                QuestionnaireVersion.questionnaire == questionnaire,
+                QuestionnaireVersion.version == version,
+                QuestionnaireVersion.status == "published"))
+        if data is None:
+            return None  # not cached: it may be published later
+        cache[key] = parse_definition(data, f"{questionnaire} v{version}")
+    return cache[key]
+
+
+def latest_version(questionnaire: str) -> int | None:
+    """The highest published version of a questionnaire (drafts are never served)."""
+    with db.session.no_autoflush:
+        return db.session.scalar(select(func.max(QuestionnaireVersion.version)).where(
+            QuestionnaireVersion.questionnaire == questionnaire,
+            QuestionnaireVersion.status == "published"))
+
+
+def all_definitions() -> dict[tuple[str, int], Definition]:
+    """Every published version of every questionnaire, keyed by (id, version)."""
+    keys = db.session.execute(select(QuestionnaireVersion.questionnaire,
+                                     QuestionnaireVersion.version).where(
+        QuestionnaireVersion.status == "published")).all()
+    return {(qid, version): _published(qid, version) for qid, version in keys}
 
 
 def get_definition(questionnaire: str, version: int | None = None) -> Definition | None:
-    """A definition by id and version (the latest version if none is given)."""
-    registry = current_app.extensions["questionnaire_definitions"]
+    """A published definition by id and version (the latest published if none is given)."""
     if version is None:
-        versions = [v for (qid, v) in registry if qid == questionnaire]
-        version = max(versions) if versions else None
-    return registry.get((questionnaire, version))
+        version = latest_version(questionnaire)
+        if version is None:
+            return None
+    return _published(questionnaire, version)
 
 
 def answers_by_role(response) -> dict:

@@ -12,10 +12,9 @@ counted by kind of slot.
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from flask import current_app
 from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select, true
 
-from questionnaires.engine.definitions import Definition, Question
+from questionnaires.engine.definitions import Definition, Question, all_definitions
 from questionnaires.extensions import db
 from questionnaires.impact.figures import Selection, selected_ids
 from questionnaires.models import Participant, Response, Slot
@@ -54,7 +53,7 @@ class Tally:
 
 def definitions() -> dict[tuple[str, int], Definition]:
     """Every known version of every questionnaire (the engine's registry)."""
-    return current_app.extensions["questionnaire_definitions"]
+    return all_definitions()
 
 
 def _scope(definition: Definition, question: Question) -> str | None:

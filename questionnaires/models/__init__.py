@@ -13,6 +13,7 @@ from questionnaires.models.imports import ImportPreview
 from questionnaires.models.mail_text import MailText
 from questionnaires.models.mailing import ScheduledMail
 from questionnaires.models.people import Attendance, AttendanceCall, Participant
+from questionnaires.models.questionnaire import QuestionnaireVersion
 from questionnaires.models.places import Referent, Structure, Venue
 from questionnaires.models.recruitment import (
     CANDIDATE_STATES, GUEST_ANSWERS, Candidate, RecruitmentPage, WeekGuest,
@@ -34,7 +35,7 @@ __all__ = [
     "AUDIT_ACTIONS", "AuditEvent", "ERASURE_KINDS", "Erasure", "FormUse", "LoginThrottle", "Attendance", "AttendanceCall", "FollowupHandover", "FollowupInvitation", "FollowupMessage", "ImportPreview", "MailAttempt",
     "MailText",
     "MAX_STAGE_DAYS", "OutboxMail", "Participant", "Professional", "Referent", "Response",
-    "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
+    "QuestionnaireVersion", "ScheduledMail", "SchedulerHeartbeat", "Slot", "Stage", "StageQuestionnaire", "StageFunder", "StageText", "Structure",
     "User", "Venue", "period_rank",
     "slot_professionals", "CANDIDATE_STATES", "Candidate", "RecruitmentPage",
     "GUEST_ANSWERS", "WeekGuest",

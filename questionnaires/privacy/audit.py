@@ -98,6 +98,13 @@ TEAM_RULES = {
     "team.referent_edit": Rule("referent", VIEW),
     "team.venues": Rule("venue"),
     "team.venue_edit": Rule("venue"),
+    # The questionnaires hold no one's data; creating and publishing a version are recorded by
+    # designer/store.py with what was done, so the automatic entry would only repeat them.
+    "team.questionnaires": Rule("questionnaire"),
+    "team.questionnaire_version": Rule("questionnaire"),
+    "team.questionnaire_new": Rule("questionnaire", post=None),
+    "team.questionnaire_edit": Rule("questionnaire"),
+    "team.questionnaire_publish": Rule("questionnaire", post=None),
     # Recorded by the view itself, with the versions and what became of the answers
     "team.stage_questionnaires": Rule("questionnaire", post=None),
     # Recruitment (team/recruitment.py): candidates' names, contacts and notes
@@ -117,7 +124,8 @@ TEAM_RULES = {
 
 #: View arguments that name the target, most specific first (the stage has its own column)
 TARGET_ARGS = ("candidate_id", "participant_id", "invitation_id", "professional_id", "referent_id",
-               "structure_id", "venue_id", "table", "key", "day_iso", "extension")
+               "structure_id", "venue_id", "table", "key", "day_iso", "extension",
+               "questionnaire")
 
 #: The journal's French words for the targets
 TARGET_LABELS = {

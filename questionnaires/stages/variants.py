@@ -10,12 +10,11 @@ its own version, whole.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from questionnaires.engine import store
 from questionnaires.engine.answers import questions_for, validate_answers
-from questionnaires.engine.definitions import Definition, get_definition
+from questionnaires.engine.definitions import Definition, all_definitions, get_definition
 from questionnaires.engine.roles import role_ids
 from questionnaires.extensions import db
 from questionnaires.models import Response, Slot, Stage, StageQuestionnaire
@@ -24,8 +23,7 @@ from questionnaires.models.values import QUESTIONNAIRES
 
 def published_versions(questionnaire: str) -> list[int]:
     """The versions a stage may choose, oldest first."""
-    return sorted(v for (qid, v) in current_app.extensions["questionnaire_definitions"]
-                  if qid == questionnaire)
+    return sorted(v for (qid, v) in all_definitions() if qid == questionnaire)
 
 
 def _used_version(stage_id: int, questionnaire: str) -> int | None:

@@ -18,6 +18,7 @@ from questionnaires.team import (  # noqa: F401  (each module registers its rout
     participants,
     privacy,
     programme,
+    questionnaires,
     recruitment,
     report,
     responses,

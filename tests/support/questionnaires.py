@@ -1,15 +1,15 @@
 """Questionnaire versions for tests: every test registers a version through `add_version`.
 
-Today definitions come from the YAML registry held by the app; when the database becomes the
-source of truth, only the body of `add_version` changes, never the tests that call it.
+The database is the source of truth: `add_version` goes through the store's checks (the same
+as `flask questionnaires import`), so a test can only register what publishing accepts.
 """
 import copy
 from pathlib import Path
 
 import yaml
 
-from questionnaires.engine.definitions import DEFINITIONS_DIR, Definition, parse_definition
-from questionnaires.engine.roles import role_problems
+from questionnaires.designer.store import add_published
+from questionnaires.engine.definitions import DEFINITIONS_DIR, Definition, get_definition
 
 
 def shipped(questionnaire: str, version: int = 1) -> dict:
@@ -19,16 +19,14 @@ def shipped(questionnaire: str, version: int = 1) -> dict:
 
 
 def add_version(app, data: dict) -> Definition:
-    """Register `data` as a published version of its questionnaire in `app`; returns it.
-
-    Publishing refuses a version whose figure roles are broken: so does this.
-    """
-    definition = parse_definition(copy.deepcopy(data), f"{data.get('id')} v{data.get('version')}")
-    problems = role_problems(definition)
-    if problems:
-        raise ValueError(" ".join(problems))
-    app.extensions["questionnaire_definitions"][(definition.id, definition.version)] = definition
-    return definition
+    """Register `data` as a published version of its questionnaire in `app`'s database;
+    returns it. Publishing refuses a version whose figure roles are broken: so does this
+    (ValueError with the French messages)."""
+    with app.app_context():
+        outcome = add_published(copy.deepcopy(data))
+        if not outcome.ok:
+            raise ValueError(" ".join(p.message for p in outcome.problems))
+        return get_definition(outcome.row.questionnaire, outcome.row.version)
 
 
 def renamed(data: dict, version: int, prefix: str = "v2_", only_roles: bool = False) -> dict:
@@ -46,11 +44,20 @@ def renamed(data: dict, version: int, prefix: str = "v2_", only_roles: bool = Fa
     return data
 
 
-def rewritten(questionnaire: str, version: int = 2, only_roles: bool = False) -> dict:
-    """From v1: every id renamed (`only_roles`: those of the figure questions), every label
+def next_shipped_version(questionnaire: str) -> int:
+    """The first version number no shipped file of `questionnaire` takes (a fresh database
+    holds exactly the shipped files)."""
+    return 1 + max(int(path.name.rsplit(".v", 1)[1].split(".")[0])
+                   for path in Path(DEFINITIONS_DIR).glob(f"{questionnaire}.v*.yaml"))
+
+
+def rewritten(questionnaire: str, version: int | None = None, only_roles: bool = False) -> dict:
+    """From v1, as the next free version (`version`, else the first one no shipped file
+    takes): every id renamed (`only_roles`: those of the figure questions), every label
     reworded, sections and their questions in another order (conditions still after the
     question they read), and an unrelated question added."""
-    data = renamed(shipped(questionnaire), version, prefix="n2_", only_roles=only_roles)
+    data = renamed(shipped(questionnaire), version or next_shipped_version(questionnaire),
+                   prefix="n2_", only_roles=only_roles)
     data["sections"].reverse()
     for section in data["sections"]:
         section["title"] = f"Autrement dit : {section['title']}"

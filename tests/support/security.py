@@ -37,6 +37,7 @@ from questionnaires.models import (
     Venue,
 )
 from questionnaires.clock import utcnow
+from questionnaires.models.questionnaire import insert_seed
 from questionnaires.models.response import facts_of
 from questionnaires.stages.programme import activity_choices
 
@@ -93,6 +94,7 @@ def reset_database(app) -> None:
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
+        insert_seed(db.session.connection())  # a fresh database has the shipped versions
         db.session.commit()
 
 
@@ -149,6 +151,8 @@ def build_world(app) -> World:
             "table": "participants",
             "extension": "csv",
             "key": "participants",
+            "questionnaire": "bilan-individuel",
+            "version": 1,  # published: an edit is refused (422), a new version is a draft
             "venue_id": db.session.scalar(select(Venue.id).order_by(Venue.id)),
             "structure_id": db.session.scalar(select(Structure.id).order_by(Structure.id)),
             "referent_id": db.session.scalar(select(Referent.id).order_by(Referent.id)),
