@@ -167,3 +167,33 @@ def test_information_session_list_and_invitations_once(app, auth, client):
         assert all("samedi 12 octobre 2030 à 10 h, Cité des métiers, 14 rue Waldeck, "
                    "Choisy-le-Roi" in b for b in bodies)
         assert all("À apporter : Une pièce d'identité" in b for b in bodies)
+
+
+def test_the_team_rewords_the_recruitment_mails_like_the_follow_up_ones(app, auth, client):
+    """recrutement.md's mails join the editable texts: a stage's own wording is what the
+    referent gets, filled with the candidate's values; the preview names nobody real."""
+    auth.login()
+    stage_id, [cid] = setup(app)
+    url = f"/equipe/stages/{stage_id}/suivi/textes/recrutement_retenu"
+    assert "{person}" in client.get(url).get_data(as_text=True)
+    refused = post_form(client, url, {"subject": "Retenu : {personne}", "body": "Bonjour",
+                                      "action": "enregistrer"})
+    assert "Code inconnu : {personne}" in refused.get_data(as_text=True)
+    saved = post_form(client, url, {
+        "subject": "Oui pour {person} ({stage})",
+        "body": "Bonjour {referent},\n\n{person} vient au stage {dates}.",
+        "action": "enregistrer"})
+    assert saved.status_code == 302
+    preview = client.get(url).get_data(as_text=True)
+    assert "Alex Martin" in preview and "Personne0" not in preview
+    move(client, stage_id, cid, "entretien", when="2030-10-05T14:30")
+    move(client, stage_id, cid, "info_collective", when="2030-10-12T10:00")
+    move(client, stage_id, cid, "retenu")
+    with app.app_context():
+        stage = db.session.get(Stage, stage_id)
+        [sent] = send_due(LATER)
+        assert sent.to == "nadia@ml.example.org"
+        mail = db.session.scalar(select(OutboxMail))
+        assert mail.subject == f"Oui pour Personne0 Martin ({stage.title})"
+        body = mail.body_text
+        assert "Bonjour Nadia Benali," in body and "Personne0 Martin vient au stage le " in body

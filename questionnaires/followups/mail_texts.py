@@ -41,6 +41,8 @@ class MailKind:
     required: tuple[str, ...] = ("lien",)
     #: Placeholders shown in bold in the HTML form
     strong: tuple[str, ...] = field(default=())
+    #: What the team's preview fills in; empty: the follow-up mails' values for the stage
+    examples: dict[str, str] = field(default_factory=dict)
 
 
 #: Every kind of mail the team may reword, in the order the pages list them

@@ -15,7 +15,7 @@ from questionnaires.clock import french_day, french_hour
 from questionnaires.extensions import db
 from questionnaires.models import Referent, Response, Slot, Stage, WeekGuest
 from questionnaires.models.values import PERIODS
-from questionnaires.recruitment.mails import MAIL_KINDS, dates_of
+from questionnaires.recruitment.mails import dates_of, worded
 
 KIND = "recrutement_semaine"
 
@@ -57,12 +57,12 @@ def invite(stage: Stage, referent: Referent, slots: list[Slot], now: datetime,
                           token_hash=token_hash(token), invited_at=now)
         db.session.add(guest)
         db.session.flush()
-        text = MAIL_KINDS[KIND]
         values = dict(referent=referent.name, stage=stage.title, dates=dates_of(stage),
                       person="", reason="", bring="", **slot_text(slot))
+        subject, paragraphs = worded(KIND, stage, values)
         mail_queue.schedule(
-            KIND, f"{KIND}:{guest.id}", referent.email, text.subject.format(**values),
-            {"paragraphs": text.body.format(**values).split("\n\n"), "link": link_for(token),
+            KIND, f"{KIND}:{guest.id}", referent.email, subject,
+            {"paragraphs": paragraphs, "link": link_for(token),
              "button": "Répondre : je viens / je ne viens pas"}, now, now, stage_id=stage.id)
         made += 1
     return made

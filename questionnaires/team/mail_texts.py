@@ -46,8 +46,11 @@ def preview(kind_key: str, stage: Stage, subject: str, body: str) -> dict:
     """The mail as a referent of `stage` would get it, with example people and link."""
     link = current_app.config["PUBLIC_URL"].rstrip("/") + "/suivi/exemple-de-lien"
     deadline = clock.today() + timedelta(days=current_app.config["FOLLOWUP_LINK_DAYS"])
-    email = render(kind_key, "referente@example.org", subject, body,
-                   values(stage, EXAMPLE_REFERENT, EXAMPLE_NAMES, link, deadline))
+    filled = values(stage, EXAMPLE_REFERENT, EXAMPLE_NAMES, link, deadline)
+    examples = mail_texts.KINDS[kind_key].examples  # another capability's mails (recruitment)
+    if examples:
+        filled = {**examples, "stage": stage.title, "association": filled["association"]}
+    email = render(kind_key, "referente@example.org", subject, body, filled)
     return {"subject": email.subject, "text": email.text, "html": email.html}
 
 
