@@ -132,6 +132,38 @@ def test_a_write_between_the_read_and_the_update_is_kept_and_the_change_applied_
     assert revision == 2 and facts["fact_satisfaction_globale"] == 4
 
 
+def test_a_move_to_another_version_converts_the_answers_stored_at_the_write(app, response):
+    """A stage moved to another version (stages/variants.py) while a tablet saves: the answer
+    saved meanwhile is converted with the others, and the version changes in the same write."""
+    store.change_answers(response, {"satisfaction_globale": 3})
+    db.session.commit()
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    seen = []
+
+    def convert(answers: dict, version: int) -> dict:
+        if not seen:  # the tablet's save lands between the read and the write
+            with other.begin() as connection:
+                connection.execute(update(Response.__table__).where(
+                    Response.__table__.c.id == response.id).values(
+                    {"answers": {**answers, "temoignage": "Sauvé entre-temps."},
+                     "revision": Response.__table__.c.revision + 1}))
+        seen.append((dict(answers), version))
+        return {f"n2_{key}": value for key, value in answers.items()}
+
+    assert store.move_to_version(response, 2, convert)
+    db.session.commit()
+    other.dispose()
+    assert seen[-1] == ({"satisfaction_globale": 3, "temoignage": "Sauvé entre-temps."}, 1)
+    answers, revision, _ = stored(app, response.id)
+    assert answers == {"n2_satisfaction_globale": 3, "n2_temoignage": "Sauvé entre-temps."}
+    assert revision == 3 and response.version == 2
+    with app.app_context():
+        assert db.session.get(Response, response.id).version == 2
+    # Answers with no place in the version: nothing moves
+    assert not store.move_to_version(response, 3, lambda answers, version: None)
+    assert stored(app, response.id)[0] == answers
+
+
 def test_a_writer_that_keeps_losing_gives_up_after_bounded_tries(app, response, monkeypatch):
     # One try only: someone else's write between its read and its update is enough. (On
     # SQLite a lost try keeps the database's write lock, so the next one always wins.)

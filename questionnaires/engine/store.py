@@ -90,6 +90,44 @@ def change_answers(response: Response, change: Change | dict) -> dict:
     raise AnswersBusy(response.id)
 
 
+#: The move of a response to another version: its answers and its version in one statement
+_READ_WITH_VERSION = select(_TABLE.c.answers, _TABLE.c.revision, _TABLE.c.version).where(
+    _TABLE.c.id == bindparam("rid"))
+_WRITE_WITH_VERSION = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("rid"), _TABLE.c.revision == bindparam("read"))
+    .values(answers=bindparam("answers"), version=bindparam("version"),
+            revision=_TABLE.c.revision + 1,
+            **{column: bindparam(column) for column in facts_of({})}))
+
+
+def move_to_version(response: Response, version: int,
+                    convert: Callable[[dict, int], dict | None]) -> bool:
+    """Give the response `version`, its answers converted by `convert(stored answers, stored
+    version)` from the row as stored now, atomically (a save landing meanwhile is converted
+    too, never overwritten). `convert` returns None when the answers have no place in
+    `version`: then nothing changes and False is returned. The caller commits."""
+    if response.id is None or inspect(response).pending:
+        db.session.flush()
+    definition = definition_for(response.questionnaire, version)
+    for _ in range(ATTEMPTS):
+        stored, revision, current = db.session.execute(
+            _READ_WITH_VERSION, {"rid": response.id}).one()
+        if current == version:
+            return True
+        new = convert(dict(stored or {}), current)
+        if new is None:
+            return False
+        written = db.session.execute(_WRITE_WITH_VERSION, {
+            "rid": response.id, "read": revision, "answers": new, "version": version,
+            **facts_of(new, definition)})
+        if written.rowcount == 1:
+            set_committed_value(response, "version", version)
+            _remember(response, new, revision + 1, definition)
+            return True
+    raise AnswersBusy(response.id)
+
+
 def _remember(response: Response, answers: dict, revision: int, definition) -> None:
     """The in-memory row as the database holds it now, without anything left to flush."""
     set_committed_value(response, "answers", answers)

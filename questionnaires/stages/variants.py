@@ -122,12 +122,17 @@ def convert(answers: dict, source: Definition, target: Definition, participant=N
     return moved, []
 
 
+def _activity_keys(stage: Stage) -> list[str]:
+    """The programme's slot keys (the answers of an `activites` question name them)."""
+    return [key for (key,) in db.session.execute(
+        select(Slot.key).where(Slot.stage_id == stage.id))]
+
+
 def plan_move(stage: Stage, questionnaire: str, target: int) -> Move:
     """What moving the stage would do (nothing is changed)."""
     move = Move(questionnaire, stage_version(stage.id, questionnaire), target)
     target_definition = get_definition(questionnaire, target)
-    keys = [key for (key,) in db.session.execute(
-        select(Slot.key).where(Slot.stage_id == stage.id))]
+    keys = _activity_keys(stage)
     responses = db.session.scalars(select(Response).where(
         Response.stage_id == stage.id, Response.questionnaire == questionnaire,
         Response.version != target).order_by(Response.id))
@@ -154,10 +159,21 @@ def assign(stage: Stage, questionnaire: str, target: int, user_id: int | None, n
     db.session.merge(StageQuestionnaire(stage_id=stage.id, questionnaire=questionnaire,
                                         version=target, assigned_at=now, assigned_by_id=user_id))
     if convert_answers:
+        target_definition = get_definition(questionnaire, target)
+        keys = _activity_keys(stage)
+        still = []
         for response, answers in move.converted:
-            response.version = target
-            db.session.flush()  # the version first: the store fills the facts by its roles
-            store.change_answers(response, lambda _stored, answers=answers: answers)
+            # Converted again from the row as stored at the write: a save landing since the
+            # plan is carried over, never overwritten (engine/store.py)
+            def again(stored, version, participant_id=response.participant_id):
+                source = get_definition(questionnaire, version)
+                return None if source is None else convert(
+                    stored, source, target_definition, participant_id, keys)[0]
+            if store.move_to_version(response, target, again):
+                still.append((response, answers))
+            else:
+                move.kept.append((response, ["réponses changées entre-temps"]))
+        move.converted = still
     else:
         move.kept = [(r, []) for r, _ in move.converted] + move.kept
         move.converted = []
