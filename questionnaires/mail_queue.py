@@ -21,6 +21,7 @@ from questionnaires.followups.dispatch import Outcome
 from questionnaires.followups.plan import retry_delay
 from questionnaires.followups.settings import Settings
 from questionnaires.models import ScheduledMail
+from questionnaires.web.log_masking import mask_tokens
 
 #: Rows a planner may still change: waiting and not claimed, or whose claim's lease ran out
 #: (the pass that held it died; it cannot record a result once the token is gone)
@@ -123,8 +124,9 @@ def process(mail_id: int, now: datetime, token: str, s: Settings,
     except Exception as error:  # any SMTP or network failure: retried later, logged
         db.session.rollback()
         return _failed(mail_id, email.to, token, now, s, mail.describe(error))
+    # Once sent, the row keeps no working link (its token is only in the mail itself)
     recorded = _finish(mail_id, token, state="sent", sent_at=now, sent_to=email.to,
-                       next_attempt_at=None, last_error=None)
+                       next_attempt_at=None, last_error=None, context=_masked(row.context))
     if not recorded:
         # Our lease ran out and another pass (or a planner) took the row: keep only the log.
         db.session.rollback()
@@ -132,6 +134,12 @@ def process(mail_id: int, now: datetime, token: str, s: Settings,
     mail.log_attempt(None, email.to, transport, now, scheduled_id=mail_id)
     db.session.commit()
     return Outcome(mail_id, row.kind, email.to, "sent", transport)
+
+
+def _masked(context: dict) -> dict:
+    """The context with every personal link's token replaced by "***" (web/log_masking.py)."""
+    return {key: mask_tokens(value) if isinstance(value, str) else value
+            for key, value in (context or {}).items()}
 
 
 def _finish(mail_id: int, token: str, **values) -> bool:

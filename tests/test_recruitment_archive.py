@@ -122,3 +122,24 @@ def test_the_demo_2021_stage_has_its_recruitment_and_conventions(demo, runner, t
                                  "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("convention-pmsmp-*.docx"))) == 10
+
+
+def test_an_erased_referent_leaves_nothing_in_the_recruitment(app):
+    """Erasing a referent (on request, by retention, or again after a restore) also takes
+    their name and address off the candidates they proposed and their mails off the queue."""
+    from questionnaires.models import Referent
+    from questionnaires.privacy.anonymise import anonymise_referent
+
+    with app.app_context():
+        recruited_stage()
+        retained = db.session.scalar(select(Candidate).where(Candidate.state == "retenu"))
+        referent = db.session.get(Referent, retained.referent_id)
+        assert db.session.scalar(select(ScheduledMail).where(
+            ScheduledMail.to_address == "nadia@ml.example.org")) is not None
+        assert anonymise_referent(referent, datetime(2031, 1, 5, tzinfo=timezone.utc))
+        db.session.commit()
+        for candidate in db.session.scalars(select(Candidate)):
+            assert "Nadia" not in candidate.referent_name
+            assert "nadia" not in candidate.referent_email
+        assert db.session.scalar(select(ScheduledMail).where(
+            ScheduledMail.to_address == "nadia@ml.example.org")) is None

@@ -16,7 +16,7 @@ from tests.support.forms import post_form
 
 MONDAY = date(2030, 1, 7)
 LATER = datetime(2031, 1, 1, tzinfo=timezone.utc)
-LINK = re.compile(r"http://localhost/invitation/([A-Za-z0-9_-]+)")
+LINK = re.compile(r"/invitation/([A-Za-z0-9_-]{16,})")
 
 
 def test_invite_answer_and_the_programme_shows_who_comes(app, auth, client):
@@ -34,12 +34,21 @@ def test_invite_answer_and_the_programme_shows_who_comes(app, auth, client):
                       follow_redirects=True)
     assert "déjà invité·e" in again.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count(ScheduledMail.id))) == 2
+        planned = db.session.scalars(select(ScheduledMail).order_by(ScheduledMail.id)).all()
+        assert len(planned) == 2
+        # The link is made on PUBLIC_URL; it waits in the queue only until the mail leaves
+        assert planned[0].context["link"].startswith(app.config["PUBLIC_URL"].rstrip("/"))
+        token = LINK.search(planned[0].context["link"]).group(1)
         assert len(send_due(LATER)) == 2
         bodies = [m.body_text for m in db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))]
+        db.session.expire_all()
+        kept = [m.context["link"] for m in db.session.scalars(
+            select(ScheduledMail).order_by(ScheduledMail.id))]
     assert "Atelier du jour 1" in bodies[0] and "lundi 7 janvier 2030, matin, de 10 h à 12 h 30" in bodies[0]
     assert "Théâtre de la Semaine, 21 avenue Louis Georgeon, 94230, Cachan" in bodies[0]
-    token = LINK.search(bodies[0]).group(1)
+    # Nothing kept at rest opens the page: the outbox copy and the sent row are masked
+    assert token not in bodies[0] and "/invitation/***" in bodies[0]
+    assert all(link.endswith("/invitation/***") for link in kept)
     page = client.get(f"/invitation/{token}")
     assert page.status_code == 200 and "Atelier du jour 1" in page.get_data(as_text=True)
     answered = post_form(client, f"/invitation/{token}", {"reponse": "oui"})

@@ -42,8 +42,14 @@ def upgrade():
 
 
 def downgrade():
+    """Take back only the version this migration published (a team's own version under that
+    number, imported before, stays)."""
     connection = op.get_bind()
     for row in json.loads(SEED.read_text(encoding="utf-8")):
-        connection.execute(_VERSIONS.delete().where(
+        found = connection.execute(sa.select(_VERSIONS.c.definition).where(
             _VERSIONS.c.questionnaire == row["questionnaire"],
-            _VERSIONS.c.version == row["version"], _VERSIONS.c.status == "published"))
+            _VERSIONS.c.version == row["version"])).first()
+        if found is not None and found.definition == row["definition"]:
+            connection.execute(_VERSIONS.delete().where(
+                _VERSIONS.c.questionnaire == row["questionnaire"],
+                _VERSIONS.c.version == row["version"]))

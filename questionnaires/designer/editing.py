@@ -192,7 +192,7 @@ def _condition(data: dict, question: dict, form: dict) -> None:
     kinds = {q.get("id"): q.get("type") for sec in data["sections"] for q in sec["questions"]}
     # The stored answers' own types: numbers on a scale, booleans for an agreement box
     if kinds.get(target) == "echelle4":
-        values = [int(v) if v.isdigit() else v for _, v in pairs]
+        values = [int(v) if v.isascii() and v.isdigit() else v for _, v in pairs]
     elif kinds.get(target) == "consentement":
         values = [{"true": True, "false": False}.get(v, v) for _, v in pairs]
     else:

@@ -34,7 +34,7 @@ from questionnaires.models import (
 )
 from questionnaires.models.recruitment import Candidate
 from questionnaires.models.response import FACTS
-from questionnaires.recruitment.retention import erase_candidate
+from questionnaires.recruitment.retention import erase_candidate, forget_referent
 from questionnaires.tokens import new_salt
 
 FREE_TEXT_TYPES = {"texte_court", "texte_long"}
@@ -206,6 +206,7 @@ def anonymise_referent(referent: Referent, now: datetime) -> bool:
             attempt.error = redact(attempt.error, old)
     for mail in _outbox(FollowupInvitation.referent_id == referent.id):
         db.session.delete(mail)
+    forget_referent(referent.id, old[1], now)  # what recruitment holds of them
     for response in db.session.scalars(select(Response).where(or_(
             Response.referent_id == referent.id, Response.assisted_by_id == referent.id))):
         _redact_answers(response, old)

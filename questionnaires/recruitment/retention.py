@@ -4,7 +4,7 @@ candidate with the stage's participants, RETENTION_YEARS after it. The row stays
 and the structure count in the recruitment's history); the caller commits."""
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from questionnaires.clock import add_months
 from questionnaires.extensions import db
@@ -41,3 +41,19 @@ def erase_candidate(candidate: Candidate, now: datetime) -> None:
     # (both cascade from the scheduled mail).
     keys = [f"{kind}:{candidate.id}" for kind in MAIL_KINDS]
     db.session.execute(delete(ScheduledMail).where(ScheduledMail.dedupe_key.in_(keys)))
+
+
+def forget_referent(referent_id: int, old_email: str | None, now: datetime) -> None:
+    """A referent erased (privacy/anonymise.py): the candidates they proposed lose their
+    name and address, and every mail waiting or kept for them goes with its outbox copy
+    (a slot invitation holds their name and its link)."""
+    address = (old_email or "").lower()
+    candidates = db.session.scalars(select(Candidate).where(or_(
+        Candidate.referent_id == referent_id,
+        Candidate.referent_email == address if address else False))).all()
+    for candidate in candidates:
+        candidate.referent_name = "Référent·e effacé·e"
+        candidate.referent_email = f"efface-{candidate.id}@anonyme.invalid"
+    if address:
+        db.session.execute(delete(ScheduledMail).where(
+            func.lower(ScheduledMail.to_address) == address).execution_options(synchronize_session=False))

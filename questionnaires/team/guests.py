@@ -1,6 +1,6 @@
 """Referents in the week (recruitment/guests.py): the programme with who comes to each slot,
 the form inviting a participant's referent, the suggested referents."""
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -37,8 +37,11 @@ def week_guests(stage_id: int):
     if form.validate_on_submit():
         referent = db.session.get(Referent, form.referent_id.data)
         slots = [s for s in stage.slots if s.id in set(form.slot_ids.data)]
-        made = guests.invite(stage, referent, slots, clock.utcnow(), lambda token: url_for(
-            "invitation.answer", token=token, _external=True))
+        # The link is built on PUBLIC_URL, as every personal link (the team may work on an
+        # internal host name the referent cannot reach)
+        public = current_app.config["PUBLIC_URL"].rstrip("/")
+        made = guests.invite(stage, referent, slots, clock.utcnow(), lambda token: public + url_for(
+            "invitation.answer", token=token))
         db.session.commit()
         flash(f"{made} invitation(s) envoyée(s) à {referent.name}." if made else
               f"{referent.name} était déjà invité·e à ces moments : rien de plus n'est envoyé.",

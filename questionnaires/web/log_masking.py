@@ -1,7 +1,8 @@
 """Personal links never reach a log file: their token is replaced by "***" wherever a path is logged.
 
-Only the hash of a link is stored (tokens.py), so a log line holding `/b/<token>` or
-`/suivi/<token>` would be the one place a working link survives, outside the retention rules.
+Only the hash of a link is stored (tokens.py), so a log line holding `/b/<token>`,
+`/suivi/<token>` or `/invitation/<token>` (a referent invited to a slot of the week,
+recruitment/guests.py) would be the one place a working link survives, outside the retention rules.
 Masked: gunicorn's access log (request line, path and Referer, which same-origin pages fill
 with their own address), the development server's request lines (`make run`, logger
 "werkzeug"), and the path in the app's own error log. The nginx example site masks
@@ -13,7 +14,7 @@ import re
 from gunicorn.glogging import Logger
 
 #: A link token: 22 URL-safe characters (legacy links: two such parts joined by a dot)
-_TOKEN_PATH = re.compile(r"(/(?:b|suivi)/)[A-Za-z0-9_\-]{16,}(?:\.[A-Za-z0-9_\-]+)?")
+_TOKEN_PATH = re.compile(r"(/(?:b|suivi|invitation)/)[A-Za-z0-9_\-]{16,}(?:\.[A-Za-z0-9_\-]+)?")
 
 
 def mask_tokens(text: str) -> str:
