@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import select
 
+from questionnaires.clock import utcnow
 from questionnaires.participant import bilan
 from questionnaires.extensions import db
 from questionnaires.followups import progress
@@ -33,6 +34,9 @@ def _token(app):
 def _referent_link(app) -> str:
     with app.app_context():
         invitation = db.session.scalar(select(FollowupInvitation).order_by(FollowupInvitation.id))
+        if invitation.first_sent_at is None:  # a link opens only once its invitation has left
+            invitation.first_sent_at = utcnow()
+            db.session.commit()
         return f"/suivi/{progress.link_token(invitation)}"
 
 

@@ -74,7 +74,7 @@ def _edit(kind_key: str, stage: Stage, *, theme: str | None, stage_id: int | Non
         subject = mail_texts.clean(request.form.get("subject"))
         body = mail_texts.clean(request.form.get("body"))
         if not form.validate():
-            errors["_form"] = "Le formulaire a expiré : rechargez la page et recommencez."
+            errors["_form"] = "Le formulaire a expiré. Rechargez la page et recommencez."
         elif action == "retablir":
             if mail_texts.reset(kind_key, theme=theme, stage_id=stage_id):
                 record("changed", target_type="mail_text", target_id=kind_key, stage_id=stage_id,
