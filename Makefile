@@ -40,9 +40,9 @@ test: $(STAMP)
 	@if [ -n "$$TEST_POSTGRES_URL" ] && [ -n "$$TEST_POSTGRES_URL_SQLITE_PASS" ]; then \
 	  mkdir -p tests/artifacts; \
 	  echo "== SQLite and PostgreSQL passes side by side (logs in tests/artifacts/) =="; \
-	  TEST_POSTGRES_URL="$$TEST_POSTGRES_URL_SQLITE_PASS" $(BIN)/python -m pytest -q \
+	  TEST_POSTGRES_URL="$$TEST_POSTGRES_URL_SQLITE_PASS" $(BIN)/python -m pytest -q --durations=15 \
 	    > tests/artifacts/pass-sqlite.log 2>&1 & sqlite=$$!; \
-	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -q \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -q --durations=15 \
 	    > tests/artifacts/pass-postgresql.log 2>&1 & postgresql=$$!; \
 	  wait $$sqlite; sqlite_rc=$$?; wait $$postgresql; postgresql_rc=$$?; \
 	  echo "== SQLite pass (exit $$sqlite_rc) =="; cat tests/artifacts/pass-sqlite.log; \
