@@ -183,7 +183,7 @@ def test_the_password_never_reaches_the_command_line():
 
 def test_a_restore_erases_again_the_people_erased_since_the_backup(demo_app, tmp_path):
     """Issue 14, item 9: the erasure register outlives the restore and is applied again."""
-    from questionnaires.models import Erasure
+    from questionnaires.models import Candidate, Erasure
     from questionnaires.privacy.anonymise import (
         anonymise_participant, anonymous_name, register_erasure,
     )
@@ -194,6 +194,9 @@ def test_a_restore_erases_again_the_people_erased_since_the_backup(demo_app, tmp
         erased, deleted = db.session.scalars(select(Participant).order_by(Participant.id)
                                              .limit(2)).all()
         erased_id, deleted_id, name = erased.id, deleted.id, erased.first_name
+        # The proposal that made the participant (the demo's recruitment) is erased with them
+        proposals = db.session.scalars(select(Candidate.id).where(
+            Candidate.participant_id == erased_id)).all()
         anonymise_participant(erased, datetime.now(timezone.utc))
         register_erasure("participant_deleted", deleted.id, datetime.now(timezone.utc))
         db.session.delete(deleted)  # as the team's "Retirer du stage" does
@@ -207,7 +210,8 @@ def test_a_restore_erases_again_the_people_erased_since_the_backup(demo_app, tmp
         assert back.first_name == anonymous_name(erased_id) and back.anonymised_at is not None
         assert db.session.get(Participant, deleted_id) is None
         assert sorted((e.kind, e.subject_id) for e in db.session.scalars(select(Erasure))) == \
-            sorted([("participant", erased_id), ("participant_deleted", deleted_id)])
+            sorted([("participant", erased_id), ("participant_deleted", deleted_id)]
+                   + [("candidate", c) for c in proposals])
         db.session.remove()
     [register] = (tmp_path / "backups").glob("registre-effacements-*.json")
     assert name not in register.read_text()  # ids and times only

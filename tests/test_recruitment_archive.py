@@ -143,3 +143,28 @@ def test_an_erased_referent_leaves_nothing_in_the_recruitment(app):
             assert "nadia" not in candidate.referent_email
         assert db.session.scalar(select(ScheduledMail).where(
             ScheduledMail.to_address == "nadia@ml.example.org")) is None
+
+
+def test_an_erased_candidate_is_in_the_register_and_erased_again_after_a_restore(app):
+    """A backup taken before the purge holds the candidate: the register erases them again."""
+    from questionnaires.models import Erasure
+    from questionnaires.privacy.erasures import reapply
+
+    with app.app_context():
+        recruited_stage()
+        report = purge_expired(datetime(2031, 5, 27, 12, tzinfo=timezone.utc))
+        db.session.commit()
+        erased = sorted(c.id for c in report.candidates)
+        lines = db.session.scalars(select(Erasure).where(Erasure.kind == "candidate")).all()
+        assert sorted(e.subject_id for e in lines) == erased
+        register = [{"kind": e.kind, "subject_id": e.subject_id, "at": e.at.isoformat()}
+                    for e in lines]
+        # As if a backup from before the purge came back: names and no erasure date
+        for candidate in db.session.scalars(select(Candidate).where(Candidate.id.in_(erased))):
+            candidate.first_name, candidate.last_name = "Revenu", "Martin"
+            candidate.anonymised_at = None
+        db.session.commit()
+        assert reapply(register, datetime(2031, 6, 1, tzinfo=timezone.utc)) == len(erased)
+        db.session.commit()
+        for candidate in db.session.scalars(select(Candidate).where(Candidate.id.in_(erased))):
+            assert candidate.anonymised_at is not None and "Revenu" not in candidate.first_name

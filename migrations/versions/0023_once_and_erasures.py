@@ -31,7 +31,7 @@ def upgrade():
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("subject_id", sa.Integer, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('participant', 'referent', 'participant_deleted')",
+        sa.CheckConstraint("kind IN ('participant', 'referent', 'participant_deleted', 'candidate')",
                            name=op.f("ck_erasure_kind_known")),
     )
     op.create_index("ix_erasure_subject_id", "erasure", ["subject_id"])

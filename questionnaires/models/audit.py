@@ -60,7 +60,8 @@ class AuditEvent(db.Model):
 #: deleted
 ERASURE_KINDS = {"participant": "Participant·e anonymisé·e",
                  "referent": "Référent·e anonymisé·e",
-                 "participant_deleted": "Participant·e supprimé·e"}
+                 "participant_deleted": "Participant·e supprimé·e",
+                 "candidate": "Candidature effacée"}
 
 
 class Erasure(db.Model):
@@ -72,7 +73,7 @@ class Erasure(db.Model):
 
     __table_args__ = (CheckConstraint(sql_in("kind", ERASURE_KINDS), "kind_known"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: participant, referent or participant_deleted (ERASURE_KINDS)
+    #: participant, referent, participant_deleted or candidate (ERASURE_KINDS)
     kind: Mapped[str] = mapped_column(String(30))
     #: The erased row's id (participant.id or referent.id); no foreign key: a deleted row is gone
     subject_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -121,6 +121,13 @@ def register_erasure(kind: str, subject_id: int, now: datetime) -> None:
         db.session.add(Erasure(kind=kind, subject_id=subject_id, at=now))
 
 
+def erase_candidate_registered(candidate: Candidate, now: datetime) -> None:
+    """A candidate erased (recruitment/retention.py), in the erasure register too, so that a
+    backup restore does not bring their proposal back. The caller commits."""
+    erase_candidate(candidate, now)
+    register_erasure("candidate", candidate.id, now)
+
+
 def _outbox(where):
     """The local outbox copies of follow-up mails whose invitation matches `where`."""
     return db.session.scalars(
@@ -149,7 +156,7 @@ def anonymise_participant(participant: Participant, now: datetime) -> bool:
     # The recruitment: the proposal that made this participant names them too
     for candidate in db.session.scalars(select(Candidate).where(
             Candidate.participant_id == participant.id, Candidate.anonymised_at.is_(None))):
-        erase_candidate(candidate, now)
+        erase_candidate_registered(candidate, now)
     participant.bilan_link_salt = new_salt()  # the personal link (and any open session) dies
     participant.anonymised_at = now
     register_erasure("participant", participant.id, now)

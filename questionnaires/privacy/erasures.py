@@ -14,10 +14,11 @@ from pathlib import Path
 from sqlalchemy import inspect, select
 
 from questionnaires.extensions import db
-from questionnaires.models import Erasure, Participant, Referent
+from questionnaires.models import Candidate, Erasure, Participant, Referent
 from questionnaires.privacy.anonymise import (
     anonymise_participant, anonymise_referent, register_erasure,
 )
+from questionnaires.recruitment.retention import erase_candidate
 
 
 def has_register() -> bool:
@@ -69,6 +70,12 @@ def reapply(register: list[dict], now: datetime) -> int:
             person = db.session.get(Participant, subject_id)
             register_erasure(kind, subject_id, at)
             if person is not None and anonymise_participant(person, now):
+                again += 1
+        elif kind == "candidate":
+            candidate = db.session.get(Candidate, subject_id)
+            register_erasure(kind, subject_id, at)
+            if candidate is not None and candidate.anonymised_at is None:
+                erase_candidate(candidate, now)
                 again += 1
         elif kind == "referent":
             referent = db.session.get(Referent, subject_id)

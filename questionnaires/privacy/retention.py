@@ -19,8 +19,10 @@ from sqlalchemy import select
 from questionnaires.clock import add_months
 from questionnaires.extensions import db
 from questionnaires.privacy import audit
-from questionnaires.privacy.anonymise import anonymise_participant, anonymise_referent
-from questionnaires.recruitment.retention import candidates_to_erase, erase_candidate
+from questionnaires.privacy.anonymise import (
+    anonymise_participant, anonymise_referent, erase_candidate_registered,
+)
+from questionnaires.recruitment.retention import candidates_to_erase
 from questionnaires.models import (
     Candidate,
     FollowupInvitation,
@@ -100,7 +102,7 @@ def purge_expired(now: datetime, dry_run: bool = False) -> PurgeReport:
         today, report.cutoff, current_app.config["CANDIDATE_RETENTION_MONTHS"])
     if not dry_run:
         for candidate in report.candidates:
-            erase_candidate(candidate, now)
+            erase_candidate_registered(candidate, now)
         for participant in report.participants:
             anonymise_participant(participant, now)
         for referent in report.referents:
