@@ -17,7 +17,7 @@ from questionnaires.followups import progress
 from questionnaires.followups.actions import send_now
 from questionnaires.models import FollowupInvitation, OutboxMail, Participant
 from tests.support.axe import blocking
-from tests.support.browser import SCREENS, TIMEOUT_MS, serve
+from tests.support.browser import SCREENS, TIMEOUT_MS, log_in, serve
 from tests.support.security import build_world, url_of
 from tests.support.tablet import send_bilan
 
@@ -102,11 +102,7 @@ def team_urls(world, site) -> list[str]:
 
 def test_every_team_page_has_no_serious_violation(world, site, open_page):
     page = open_page(DESKTOP)
-    page.goto(f"{site}/connexion")
-    page.fill("#email", "admin@example.org")
-    page.fill("#password", "mot-de-passe-1")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/equipe/stages")
+    log_in(page, site, "admin@example.org", "mot-de-passe-1")
     urls = team_urls(world, site)
     assert len(urls) > 40, urls
     problems = _sweep(page, urls)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from questionnaires.extensions import db
 from questionnaires.models import FollowupMessage, FormUse, OutboxMail
-from tests.support.browser import TIMEOUT_MS
+from tests.support.browser import TIMEOUT_MS, log_in
 from tests.support.factories import make_stage
 from tests.support.forms import csrf_token, post_form
 
@@ -84,11 +84,7 @@ def test_a_double_click_sends_the_form_once_and_disables_the_button(app, auth, c
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        page.goto(f"{site}/connexion")
-        page.fill("#email", "camille@example.org")
-        page.fill("#password", "mot-de-passe-1")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{site}/equipe/stages")
+        log_in(page, site, "camille@example.org", "mot-de-passe-1")
         page.goto(f"{site}/equipe/stages/{stage_id}/suivi")
         posts = []
         page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)

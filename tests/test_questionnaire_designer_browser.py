@@ -5,7 +5,7 @@ import pytest
 
 from questionnaires.designer import store
 from questionnaires.engine.definitions import get_definition
-from tests.support.browser import fieldset
+from tests.support.browser import fieldset, log_in
 from tests.support.tablet import SPORT_STAGE_ID, start
 
 pytestmark = pytest.mark.browser
@@ -14,11 +14,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("screen", ["portrait-810x1080", "phone-390x844"], indirect=True)
 def test_a_v2_made_in_the_pages_then_published(tab, site, demo, auth, shots, screen, person):
     auth.create()
-    tab.goto(f"{site}/connexion")
-    tab.fill("#email", "camille@example.org")
-    tab.fill("#password", "mot-de-passe-1")
-    tab.click("button[type=submit]")
-    tab.wait_for_url(f"{site}/equipe/stages")
+    log_in(tab, site, "camille@example.org", "mot-de-passe-1")
     tab.goto(f"{site}/equipe/questionnaires")
     card = tab.locator("section.card", has=tab.get_by_role("heading", name="Bilan individuel"))
     card.get_by_role("button", name="Nouvelle version").click()
@@ -106,11 +102,7 @@ def test_the_draft_editor_with_a_fault_shown_has_no_serious_violation(chromium, 
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        page.goto(f"{site}/connexion")
-        page.fill("#email", "camille@example.org")
-        page.fill("#password", "mot-de-passe-1")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{site}/equipe/stages")
+        log_in(page, site, "camille@example.org", "mot-de-passe-1")
         page.goto(f"{site}/equipe/questionnaires/suivi-referent/v{draft_version}")
         page.locator("#s0q1 summary").click()
         page.fill("#s0q1-label", "")

@@ -2,7 +2,7 @@
 import pytest
 
 from questionnaires.impact.report.document import HEADINGS
-from tests.support.browser import ARTIFACTS
+from tests.support.browser import ARTIFACTS, log_in
 
 
 @pytest.mark.browser
@@ -12,11 +12,7 @@ def test_the_report_prints_to_a_pdf(demo, chromium, site):
     target.unlink(missing_ok=True)
     page = chromium.new_page(locale="fr-FR")
     try:
-        page.goto(f"{site}/connexion")
-        page.fill("#email", "equipe@example.org")
-        page.fill("#password", "demo-stages-2021")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/equipe/stages")
+        log_in(page, site, "equipe@example.org", "demo-stages-2021")
         page.goto(f"{site}/equipe/stages/1/rapport")
         assert page.locator("h1").inner_text() == "Bilan du stage de remobilisation professionnelle"
         headings = page.locator(".report-page h2").all_inner_texts()

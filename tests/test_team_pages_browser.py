@@ -9,7 +9,7 @@ from questionnaires.clock import utcnow
 from questionnaires.extensions import db
 from questionnaires.followups.actions import send_now
 from questionnaires.models import FollowupInvitation, OutboxMail
-from tests.support.browser import ARTIFACTS, TIMEOUT_MS
+from tests.support.browser import ARTIFACTS, TIMEOUT_MS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +26,7 @@ def desk(chromium, demo, auth, site):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{site}/connexion")
-    page.fill("#email", "camille@example.org")
-    page.fill("#password", "mot-de-passe-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site}/equipe/stages")
+    log_in(page, site, "camille@example.org", "mot-de-passe-1")
     page.site = site
     yield page
     context.close()

@@ -21,6 +21,7 @@ it); a new row may be created with its first answers.
 from collections.abc import Callable
 
 from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from questionnaires.engine.answers import merge
@@ -45,6 +46,21 @@ _WRITE = (
 
 class AnswersBusy(Exception):
     """The answers kept changing under this writer ATTEMPTS times in a row."""
+
+
+def create_or_read(response: Response, reread: Callable[[], Response]) -> Response:
+    """A new, empty response committed at once; when another device created the same one first
+    (the unique index refuses this one), the other's row, read again by `reread`.
+
+    Committed at once because a rollback on a lost race would otherwise take with it what the
+    request had already saved and acknowledged."""
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        response = reread()
+    return response
 
 
 def merged_with(answers: dict) -> Change:

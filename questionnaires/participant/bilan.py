@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from questionnaires.engine.definitions import Definition, get_definition
@@ -138,15 +137,10 @@ def draft_for(participant: Participant) -> Response:
         return response
     # A new bilan follows the version the stage chose (stages/variants.py)
     definition = stage_definition(participant.stage_id, QUESTIONNAIRE)
-    response = Response(stage_id=participant.stage_id, participant=participant,
-                        questionnaire=QUESTIONNAIRE, version=definition.version, answers={})
-    db.session.add(response)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        response = response_of(participant)
-    return response
+    return store.create_or_read(
+        Response(stage_id=participant.stage_id, participant=participant,
+                 questionnaire=QUESTIONNAIRE, version=definition.version, answers={}),
+        lambda: response_of(participant))
 
 
 def definition_of(response: Response) -> Definition:

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from questionnaires import tokens
 from questionnaires.engine import store
 from questionnaires.engine.answers import MULTIPLE, merge, validate_answers
 from questionnaires.engine.definitions import get_definition
-from questionnaires.extensions import db
 from questionnaires.followups.plan import is_expired
 from questionnaires.followups.progress import LOST, PURPOSE, QUESTIONNAIRE, responses_by_participant
 from questionnaires.followups.settings import Settings
@@ -71,19 +69,13 @@ def _draft(invitation: FollowupInvitation, participant: Participant | None) -> R
     found = responses_by_participant(invitation).get(participant.id if participant else None)
     if found is not None:
         return found
-    response = Response(stage_id=invitation.stage_id, referent_id=invitation.referent_id,
-                        participant_id=participant.id if participant else None,
-                        questionnaire=QUESTIONNAIRE,
-                        version=stage_version(invitation.stage_id, QUESTIONNAIRE), answers={})
-    db.session.add(response)
-    try:
-        # Committed at once (with the cards saved before it in this request): a rollback on a
-        # lost race would otherwise take those acknowledged answers with it.
-        db.session.commit()
-    except IntegrityError:  # two tabs saving the first answer at once: keep the other's row
-        db.session.rollback()
-        response = responses_by_participant(invitation)[participant.id if participant else None]
-    return response
+    key = participant.id if participant else None
+    # Two tabs saving the first answer at once: the other's row is kept (engine/store.py)
+    return store.create_or_read(
+        Response(stage_id=invitation.stage_id, referent_id=invitation.referent_id,
+                 participant_id=key, questionnaire=QUESTIONNAIRE,
+                 version=stage_version(invitation.stage_id, QUESTIONNAIRE), answers={}),
+        lambda: responses_by_participant(invitation)[key])
 
 
 def questions(response_or_none, participant, stage_id: int | None = None) -> list:

@@ -7,7 +7,6 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from questionnaires.engine import store
 from questionnaires.engine.answers import merge, validate_answers
@@ -41,15 +40,10 @@ def draft_for(stage: Stage, definition: Definition) -> Response:
     Two colleagues saving the first time at once may both try to create it: the unique index
     keeps one, and the loser reads the winner's row (committed at once for that reason).
     """
-    response = Response(stage=stage, questionnaire=definition.id, version=definition.version,
-                        answers={})
-    db.session.add(response)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        response = response_of(stage)
-    return response
+    return store.create_or_read(
+        Response(stage=stage, questionnaire=definition.id, version=definition.version,
+                 answers={}),
+        lambda: response_of(stage))
 
 
 def seen_answers(posted) -> dict | None:

@@ -194,3 +194,12 @@ def focused_question(page) -> str:
     page.wait_for_function("() => document.activeElement"
                            " && document.activeElement.matches('fieldset.question--error')")
     return page.evaluate("() => document.activeElement.dataset.question")
+
+
+def log_in(page, site: str, email: str, password: str) -> None:
+    """Log in through the real form, as a team member does; waits for the stage list."""
+    page.goto(f"{site}/connexion")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site}/equipe/stages")
